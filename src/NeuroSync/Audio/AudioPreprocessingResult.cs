@@ -1,0 +1,13 @@
+namespace NeuroSync.Audio;
+
+/// <summary>What <see cref="AudioPreprocessor.Preprocess"/> found while it filled the encoder input.</summary>
+/// <param name="Status"><see cref="AudioStatus.Available"/>, or <see cref="AudioStatus.Silent"/> when <paramref name="Rms"/> is below
+/// the silence gate (the encoder input is then all zeros).</param>
+/// <param name="Rms">The root mean square of the valid mono samples at the target rate, before normalisation.</param>
+/// <param name="ValidSamples">How many leading samples of the encoder input come from the clip; the rest is zero padding.</param>
+/// <param name="SourceSampleRate">The clip's own sample rate, in hertz.</param>
+public readonly record struct AudioPreprocessingResult(AudioStatus Status, float Rms, int ValidSamples, int SourceSampleRate)
+{
+    /// <summary>Gets a value indicating whether the audio fell below the silence gate.</summary>
+    public bool IsSilent => Status == AudioStatus.Silent;
+}

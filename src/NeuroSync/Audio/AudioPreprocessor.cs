@@ -1,0 +1,188 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+
+namespace NeuroSync.Audio;
+
+/// <summary>
+/// Turns an <see cref="AudioClip"/> into the audio encoder's input, as the original system does: mono (mean of the
+/// channels), resampled to <see cref="AudioPreprocessingOptions.TargetSampleRate"/>, the first
+/// <see cref="AudioPreprocessingOptions.MaxSamples"/> samples, an RMS silence gate, then Wav2Vec2 zero-mean
+/// unit-variance normalisation of the valid part and zero padding.
+/// </summary>
+/// <remarks>
+/// Thread-safe and immutable after construction: one instance can serve every request. Per-call state lives in
+/// locals and pooled buffers; the only shared state is a small cache of resampling filters keyed by source rate.
+/// The caller's samples are never written.
+/// </remarks>
+public sealed class AudioPreprocessor
+{
+    /// <summary>The most source rates whose resampling filters are kept; others are designed per call.</summary>
+    private const int MaxCachedResamplers = 16;
+
+    private readonly AudioPreprocessingOptions _options;
+    private readonly ConcurrentDictionary<int, SincResampler> _resamplers = new();
+
+    /// <summary>Creates a preprocessor.</summary>
+    /// <param name="options">The settings, copied (later changes to the instance have no effect); <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range (see <see cref="AudioPreprocessingOptions.Validate"/>).</exception>
+    public AudioPreprocessor(AudioPreprocessingOptions? options = null)
+    {
+        _options = options?.Clone() ?? new AudioPreprocessingOptions();
+        _options.Validate();
+    }
+
+    /// <summary>Gets the rate, in hertz, of the encoder input.</summary>
+    public int TargetSampleRate => _options.TargetSampleRate;
+
+    /// <summary>Gets the encoder input length in samples: the length every destination must have.</summary>
+    public int MaxSamples => _options.MaxSamples;
+
+    /// <summary>Gets a copy of the settings in use.</summary>
+    public AudioPreprocessingOptions Options => _options.Clone();
+
+    /// <summary>Fills <paramref name="destination"/> with the encoder input for <paramref name="clip"/>.</summary>
+    /// <param name="clip">The audio; it is read, never written.</param>
+    /// <param name="destination">Exactly <see cref="MaxSamples"/> samples, all of which are written.</param>
+    /// <returns>The silence decision, the RMS, and how many samples are real audio rather than padding.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="clip"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is not <see cref="MaxSamples"/> long.</exception>
+    /// <exception cref="InvalidAudioException">The clip is empty or has a NaN or infinite sample among those used.</exception>
+    public AudioPreprocessingResult Preprocess(AudioClip clip, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(clip);
+        if (destination.Length != _options.MaxSamples)
+        {
+            ThrowHelper.ThrowDestinationLength(nameof(destination), _options.MaxSamples, destination.Length);
+        }
+
+        int valid = GetMonoLength(clip, out SincResampler? resampler);
+        Span<float> mono = destination[..valid];
+        WriteMono(clip, resampler, mono);
+
+        double rms = AudioKernels.Rms(mono);
+        bool silent = rms < _options.SilenceRmsThreshold;
+        if (silent)
+        {
+            destination.Clear();
+        }
+        else if (_options.Normalize)
+        {
+            AudioKernels.NormalizeWav2Vec2(mono, destination, _options.NormalizationEpsilon);
+        }
+        else
+        {
+            destination[valid..].Clear();
+        }
+
+        return new AudioPreprocessingResult(silent ? AudioStatus.Silent : AudioStatus.Available, (float)rms, valid, clip.SampleRate);
+    }
+
+    /// <summary>Returns the mono signal at <see cref="TargetSampleRate"/>, cut to <see cref="MaxSamples"/>, before gating and normalisation.</summary>
+    /// <param name="clip">The audio; it is read, never written.</param>
+    /// <returns>A new array of up to <see cref="MaxSamples"/> samples.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="clip"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidAudioException">The clip is empty or has a NaN or infinite sample among those used.</exception>
+    public float[] ResampleToMono(AudioClip clip)
+    {
+        ArgumentNullException.ThrowIfNull(clip);
+        var mono = new float[GetMonoLength(clip, out SincResampler? resampler)];
+        WriteMono(clip, resampler, mono);
+        return mono;
+    }
+
+    /// <summary>Writes the mono signal at <see cref="TargetSampleRate"/>, cut to <see cref="MaxSamples"/>, before gating and normalisation.</summary>
+    /// <param name="clip">The audio; it is read, never written.</param>
+    /// <param name="destination">At least <see cref="MaxSamples"/> samples; those past the returned count are left unchanged.</param>
+    /// <returns>How many samples were written.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="clip"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <see cref="MaxSamples"/>.</exception>
+    /// <exception cref="InvalidAudioException">The clip is empty or has a NaN or infinite sample among those used.</exception>
+    public int ResampleToMono(AudioClip clip, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(clip);
+        if (destination.Length < _options.MaxSamples)
+        {
+            ThrowHelper.ThrowDestinationTooShort(nameof(destination), _options.MaxSamples, destination.Length);
+        }
+
+        int count = GetMonoLength(clip, out SincResampler? resampler);
+        WriteMono(clip, resampler, destination[..count]);
+        return count;
+    }
+
+    /// <summary>The filter used for clips at <paramref name="sourceRate"/> (cached for up to 16 rates).</summary>
+    internal SincResampler GetResampler(int sourceRate)
+    {
+        if (_resamplers.TryGetValue(sourceRate, out SincResampler? cached))
+        {
+            return cached;
+        }
+
+        var designed = new SincResampler(sourceRate, _options.TargetSampleRate);
+        return _resamplers.Count < MaxCachedResamplers ? _resamplers.GetOrAdd(sourceRate, designed) : designed;
+    }
+
+    /// <summary>How many mono samples at the target rate the clip yields, at most <see cref="MaxSamples"/>, and the resampler
+    /// it needs (<see langword="null"/> when the clip is already at the target rate).</summary>
+    private int GetMonoLength(AudioClip clip, out SincResampler? resampler)
+    {
+        int frames = clip.FrameCount;
+        if (frames == 0)
+        {
+            ThrowHelper.ThrowInvalidAudio("Audio: expected at least 1 sample, found 0.");
+        }
+
+        resampler = clip.SampleRate == _options.TargetSampleRate ? null : GetResampler(clip.SampleRate);
+        long length = resampler?.GetOutputLength(frames) ?? frames;
+        if (length == 0)
+        {
+            ThrowHelper.ThrowInvalidAudio(
+                $"Audio: expected at least 1 sample at {_options.TargetSampleRate} Hz, found 0 after resampling {frames} frame(s) at {clip.SampleRate} Hz.");
+        }
+
+        return (int)Math.Min(length, _options.MaxSamples);
+    }
+
+    /// <summary>Writes the first <c>destination.Length</c> mono samples at the target rate.</summary>
+    private static void WriteMono(AudioClip clip, SincResampler? resampler, Span<float> destination)
+    {
+        int channels = clip.Channels;
+        ReadOnlySpan<float> samples = clip.Samples.Span;
+        if (resampler is null)
+        {
+            ReadOnlySpan<float> used = samples[..(destination.Length * channels)];
+            CheckFinite(used, channels);
+            AudioKernels.MixToMono(used, channels, destination);
+            return;
+        }
+
+        int margin = resampler.HalfTaps;
+        int frames = resampler.GetInputFramesNeeded(destination.Length, clip.FrameCount);
+        ReadOnlySpan<float> input = samples[..(frames * channels)];
+        CheckFinite(input, channels);
+
+        int paddedLength = frames + (2 * margin);
+        float[] rented = ArrayPool<float>.Shared.Rent(paddedLength);
+        try
+        {
+            Span<float> padded = rented.AsSpan(0, paddedLength);
+            padded[..margin].Clear();
+            AudioKernels.MixToMono(input, channels, padded.Slice(margin, frames));
+            padded[(margin + frames)..].Clear();
+            resampler.Process(padded, destination);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(rented);
+        }
+    }
+
+    private static void CheckFinite(ReadOnlySpan<float> interleaved, int channels)
+    {
+        int bad = AudioKernels.IndexOfNonFinite(interleaved);
+        if (bad >= 0)
+        {
+            ThrowHelper.ThrowNonFinite("Audio samples", interleaved[bad], bad, channels);
+        }
+    }
+}

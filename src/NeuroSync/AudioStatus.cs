@@ -1,0 +1,14 @@
+namespace NeuroSync;
+
+/// <summary>Whether the audio of a clip could be used, and if not, why.</summary>
+public enum AudioStatus
+{
+    /// <summary>Audio is present and loud enough to carry a voice.</summary>
+    Available,
+
+    /// <summary>Audio is present but below the silence gate; the encoder hears zeros, as in the original system.</summary>
+    Silent,
+
+    /// <summary>The input had no audio at all.</summary>
+    Missing,
+}

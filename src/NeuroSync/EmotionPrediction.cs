@@ -1,0 +1,43 @@
+namespace NeuroSync;
+
+/// <summary>The result of recognising the emotion in one clip.</summary>
+/// <remarks>Immutable. <see cref="Scores"/> is aligned with <see cref="Labels"/>.</remarks>
+public sealed record EmotionPrediction
+{
+    /// <summary>Gets the reported label: <see cref="RawLabel"/>, or an override such as <c>neutral (silence)</c>
+    /// when the audio was silent and the arg-max was a label that needs a voice.</summary>
+    public required string Label { get; init; }
+
+    /// <summary>Gets the label with the highest probability, before any override.</summary>
+    public required string RawLabel { get; init; }
+
+    /// <summary>Gets the probability of <see cref="RawLabel"/>, between 0 and 1.</summary>
+    public required float Confidence { get; init; }
+
+    /// <summary>Gets the labels, in score order.</summary>
+    public required EmotionLabelSet Labels { get; init; }
+
+    /// <summary>Gets the probability of each label (softmax of the model's logits; they sum to 1).</summary>
+    public required IReadOnlyList<float> Scores { get; init; }
+
+    /// <summary>Gets which modalities could be used, and why not.</summary>
+    public required ModalityMask Mask { get; init; }
+
+    /// <summary>Gets how much each modality moved the result, when the recognizer computed it.</summary>
+    public ModalityContributions? Contributions { get; init; }
+
+    /// <summary>Gets the time spent in each stage.</summary>
+    public StageTimings Timings { get; init; } = new();
+
+    /// <summary>Gets the probability of one label.</summary>
+    /// <param name="label">A label of <see cref="Labels"/> (case-insensitive).</param>
+    /// <returns>Its probability.</returns>
+    /// <exception cref="ArgumentException">The label is not in <see cref="Labels"/>.</exception>
+    public float ScoreOf(string label)
+    {
+        int index = Labels.IndexOf(label);
+        return index >= 0
+            ? Scores[index]
+            : throw new ArgumentException($"Label '{label}': expected one of [{string.Join(", ", Labels)}].", nameof(label));
+    }
+}

@@ -1,0 +1,18 @@
+namespace NeuroSync;
+
+/// <summary>Turns a preprocessed waveform into a sequence of audio feature vectors (Wav2Vec2 by default).</summary>
+/// <remarks>Implementations are thread-safe and own their native resources.</remarks>
+public interface IAudioEncoder : IDisposable
+{
+    /// <summary>Gets the exact number of samples <see cref="EncodeAsync"/> expects (112 000 for 7 s at 16 kHz by default).</summary>
+    int InputLength { get; }
+
+    /// <summary>Gets the length of each output feature vector (1024 for Wav2Vec2-large).</summary>
+    int FeatureDimension { get; }
+
+    /// <summary>Encodes one waveform.</summary>
+    /// <param name="waveform">Exactly <see cref="InputLength"/> normalised samples at the encoder's sample rate.</param>
+    /// <param name="cancellationToken">Cancels the inference.</param>
+    /// <returns>A <c>[T, FeatureDimension]</c> matrix the caller disposes.</returns>
+    ValueTask<FeatureMatrix> EncodeAsync(ReadOnlyMemory<float> waveform, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,88 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Memory;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace NeuroSync.Vision;
+
+/// <summary>
+/// Decodes untrusted image files (PNG, JPEG, BMP, GIF, TGA, ...) into frames, safely: the header is read first and images
+/// over <see cref="MaxPixels"/> are refused before any pixel buffer exists, and decoding runs with its own memory limit.
+/// </summary>
+/// <remarks>Thread-safe. Uses its own ImageSharp configuration, never the process-wide default.</remarks>
+public sealed class FrameLoader
+{
+    private readonly Configuration _configuration;
+
+    /// <summary>Creates a loader.</summary>
+    /// <param name="maxPixels">The most pixels (width x height) an image may have. Default 40 million (larger than 8K UHD).</param>
+    /// <param name="memoryLimitMegabytes">The most memory one decode may allocate. Default 512 MB.</param>
+    public FrameLoader(long maxPixels = 40_000_000, int memoryLimitMegabytes = 512)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPixels, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(memoryLimitMegabytes, 1);
+        MaxPixels = maxPixels;
+        _configuration = Configuration.Default.Clone();
+        _configuration.MemoryAllocator = MemoryAllocator.Create(new MemoryAllocatorOptions { AllocationLimitMegabytes = memoryLimitMegabytes });
+    }
+
+    /// <summary>Gets the most pixels an image may have.</summary>
+    public long MaxPixels { get; }
+
+    /// <summary>Decodes an image file.</summary>
+    /// <param name="path">The path of the file.</param>
+    /// <returns>The image, which the caller disposes.</returns>
+    /// <exception cref="InvalidImageException">The file is not a supported image, is corrupt, or is too large.</exception>
+    /// <exception cref="IOException">The file cannot be opened.</exception>
+    public Image<Rgb24> Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var stream = File.OpenRead(path);
+        return Load(stream, Path.GetFileName(path));
+    }
+
+    /// <summary>Decodes an image from a stream.</summary>
+    /// <param name="stream">The encoded image; read, not disposed. A non-seekable stream is buffered in memory first.</param>
+    /// <returns>The image, which the caller disposes.</returns>
+    /// <exception cref="InvalidImageException">The data is not a supported image, is corrupt, or is too large.</exception>
+    public Image<Rgb24> Load(Stream stream) => Load(stream, "image");
+
+    private Image<Rgb24> Load(Stream stream, string name)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        Stream seekable = stream;
+        if (!stream.CanSeek)
+        {
+            var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            buffer.Position = 0;
+            seekable = buffer;
+        }
+
+        try
+        {
+            long start = seekable.Position;
+            IImageInfo? info = Image.Identify(_configuration, seekable)
+                ?? throw new InvalidImageException($"Image '{name}': expected a PNG, JPEG, BMP, GIF, TGA, PBM, TIFF or WebP file, found an unknown format.");
+            long pixels = (long)info.Width * info.Height;
+            if (info.Width <= 0 || info.Height <= 0 || pixels > MaxPixels)
+            {
+                throw new InvalidImageException($"Image '{name}': expected at most {MaxPixels} pixels, found {info.Width}x{info.Height} ({pixels}).");
+            }
+
+            seekable.Position = start;
+            return Image.Load<Rgb24>(_configuration, seekable);
+        }
+        catch (Exception ex) when (ex is UnknownImageFormatException or InvalidImageContentException or ImageFormatException
+            or InvalidMemoryOperationException or NotSupportedException or EndOfStreamException)
+        {
+            throw new InvalidImageException($"Image '{name}': expected a valid image, found unreadable data ({ex.Message}).", ex);
+        }
+        finally
+        {
+            if (!ReferenceEquals(seekable, stream))
+            {
+                seekable.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+namespace NeuroSync.Vision;
+
+/// <summary>Settings of <see cref="VideoPreprocessor"/>; the defaults reproduce the original system.</summary>
+public sealed class VideoPreprocessingOptions
+{
+    /// <summary>Gets or sets the sampling stride: frames number <c>Stride</c>, <c>2 * Stride</c>, ... (1-based) are used. Default 10.</summary>
+    public int FrameStride { get; set; } = 10;
+
+    /// <summary>Gets or sets the side of the square crop fed to the visual encoder, in pixels. Default 224.</summary>
+    public int CropSize { get; set; } = 224;
+
+    /// <summary>Gets or sets the per-plane mean subtracted after scaling to [0, 1], in tensor plane order. Default ImageNet's (0.485, 0.456, 0.406).</summary>
+    public float[] Mean { get; set; } = [0.485f, 0.456f, 0.406f];
+
+    /// <summary>Gets or sets the per-plane standard deviation divided by, in tensor plane order. Default ImageNet's (0.229, 0.224, 0.225).</summary>
+    public float[] Std { get; set; } = [0.229f, 0.224f, 0.225f];
+
+    /// <summary>Gets or sets the order of the colour planes. Default <see cref="ChannelOrder.Bgr"/>, as the original system's encoder saw.</summary>
+    public ChannelOrder ChannelOrder { get; set; } = ChannelOrder.Bgr;
+
+    /// <summary>Gets or sets how many all-zero frames stand for a clip without a usable frame. Default 10.</summary>
+    public int EmptyVideoFrameCount { get; set; } = 10;
+
+    /// <summary>Gets or sets the mean luma (0 to 255) below which a frame is too dark. Default 25.</summary>
+    public float TooDarkMeanLuma { get; set; } = 25f;
+
+    /// <summary>Gets or sets the luma standard deviation (0 to 255) below which a frame is near-uniform: a covered camera. Default 6.</summary>
+    public float CoveredLumaStdDev { get; set; } = 6f;
+
+    /// <summary>Checks every setting.</summary>
+    /// <exception cref="ArgumentException">A setting is out of range; the message names it and the accepted range.</exception>
+    public void Validate()
+    {
+        Require(FrameStride >= 1, nameof(FrameStride), $"expected 1 or more, found {FrameStride}");
+        Require(CropSize is >= 8 and <= 2048, nameof(CropSize), $"expected 8 to 2048 pixels, found {CropSize}");
+        Require(EmptyVideoFrameCount is >= 1 and <= 1024, nameof(EmptyVideoFrameCount), $"expected 1 to 1024, found {EmptyVideoFrameCount}");
+        Require(Mean is { Length: 3 } && Mean.All(float.IsFinite), nameof(Mean), "expected 3 finite values");
+        Require(Std is { Length: 3 } && Std.All(s => float.IsFinite(s) && s > 0), nameof(Std), "expected 3 finite positive values");
+        Require(TooDarkMeanLuma is >= 0 and <= 255, nameof(TooDarkMeanLuma), $"expected 0 to 255, found {TooDarkMeanLuma}");
+        Require(CoveredLumaStdDev is >= 0 and <= 255, nameof(CoveredLumaStdDev), $"expected 0 to 255, found {CoveredLumaStdDev}");
+    }
+
+    /// <summary>Copies the settings, arrays included.</summary>
+    /// <returns>An independent copy.</returns>
+    public VideoPreprocessingOptions Clone()
+    {
+        var copy = (VideoPreprocessingOptions)MemberwiseClone();
+        copy.Mean = (float[])Mean.Clone();
+        copy.Std = (float[])Std.Clone();
+        return copy;
+    }
+
+    private static void Require(bool condition, string name, string message)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException($"VideoPreprocessingOptions.{name}: {message}.", name);
+        }
+    }
+}

@@ -1,0 +1,238 @@
+using System.Buffers;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Advanced;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace NeuroSync.Vision;
+
+/// <summary>
+/// Turns the frames of a clip into the visual encoder's input exactly as the original system does: every Nth frame, the
+/// largest face (or the whole frame when there is none), OpenCV's bilinear resize to a square crop, scaling to [0, 1],
+/// mean/std normalisation and planar layout in BGR (or RGB) order; plus a lighting check per frame for the modality mask.
+/// </summary>
+/// <remarks>Thread-safe and immutable after construction; never changes or disposes the caller's images.</remarks>
+public sealed class VideoPreprocessor
+{
+    private readonly IFaceDetector _detector;
+    private readonly VideoPreprocessingOptions _options;
+    private readonly float[] _scale = new float[3];
+    private readonly float[] _offset = new float[3];
+
+    // Tensor plane p takes this byte of an interleaved BGR pixel.
+    private readonly int[] _planeSource;
+
+    /// <summary>Creates a preprocessor.</summary>
+    /// <param name="detector">The face detector; a <see cref="HaarFaceDetector"/> with the original's settings when <see langword="null"/>.</param>
+    /// <param name="options">The settings; the original system's when <see langword="null"/>. Copied and validated.</param>
+    public VideoPreprocessor(IFaceDetector? detector = null, VideoPreprocessingOptions? options = null)
+    {
+        _detector = detector ?? new HaarFaceDetector();
+        _options = options?.Clone() ?? new VideoPreprocessingOptions();
+        _options.Validate();
+        for (int p = 0; p < 3; p++)
+        {
+            _scale[p] = 1f / (255f * _options.Std[p]);
+            _offset[p] = -_options.Mean[p] / _options.Std[p];
+        }
+
+        _planeSource = _options.ChannelOrder == ChannelOrder.Bgr ? [0, 1, 2] : [2, 1, 0];
+    }
+
+    /// <summary>Gets the number of floats one frame takes in the tensor: 3 * CropSize * CropSize.</summary>
+    public int FrameTensorLength => 3 * _options.CropSize * _options.CropSize;
+
+    /// <summary>Gets how many frames of a clip are sampled.</summary>
+    /// <param name="frameCount">The number of frames in the clip.</param>
+    /// <returns><paramref name="frameCount"/> divided by the stride, rounded down.</returns>
+    public int SampledFrameCount(int frameCount) => Math.Max(frameCount, 0) / _options.FrameStride;
+
+    /// <summary>Gets how many floats <see cref="Preprocess"/> writes for a clip of <paramref name="frameCount"/> frames.</summary>
+    /// <param name="frameCount">The number of frames in the clip.</param>
+    /// <returns>The tensor length.</returns>
+    public int TensorLength(int frameCount)
+    {
+        int sampled = SampledFrameCount(frameCount);
+        return (sampled == 0 ? _options.EmptyVideoFrameCount : sampled) * FrameTensorLength;
+    }
+
+    /// <summary>Preprocesses the frames of a clip.</summary>
+    /// <param name="frames">Every frame of the clip, in order (possibly none).</param>
+    /// <param name="destination">Receives <c>[F, 3, CropSize, CropSize]</c>; at least <see cref="TensorLength"/> floats.</param>
+    /// <param name="cancellationToken">Cancels between frames.</param>
+    /// <returns>The clip's video status, the number of tensor frames and what was seen in each sampled frame.</returns>
+    public VideoPreprocessingResult Preprocess(IReadOnlyList<VideoFrame> frames, Span<float> destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        int required = TensorLength(frames.Count);
+        if (destination.Length < required)
+        {
+            throw new ArgumentException($"Video tensor: expected at least {required} floats for {frames.Count} frames, found {destination.Length}.", nameof(destination));
+        }
+
+        int sampled = SampledFrameCount(frames.Count);
+        if (sampled == 0)
+        {
+            destination[..required].Clear();
+            return new VideoPreprocessingResult(VideoStatus.NoFrames, _options.EmptyVideoFrameCount, []);
+        }
+
+        var analyses = new FrameAnalysis[sampled];
+        for (int i = 0; i < sampled; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int index = ((i + 1) * _options.FrameStride) - 1;
+            VideoFrame frame = frames[index] ?? throw new ArgumentException($"Frame {index}: expected a frame, found null.", nameof(frames));
+            analyses[i] = PreprocessFrame(frame.Image, destination.Slice(i * FrameTensorLength, FrameTensorLength), index, cancellationToken);
+        }
+
+        return new VideoPreprocessingResult(Summarise(analyses), sampled, analyses);
+    }
+
+    /// <summary>Preprocesses one frame, whatever its position in a clip.</summary>
+    /// <param name="image">The frame.</param>
+    /// <param name="destination">Receives <c>[3, CropSize, CropSize]</c>; at least <see cref="FrameTensorLength"/> floats.</param>
+    /// <param name="cancellationToken">Cancels the face search.</param>
+    /// <returns>What was seen in the frame (with frame index 0).</returns>
+    public FrameAnalysis PreprocessFrame(Image<Rgb24> image, Span<float> destination, CancellationToken cancellationToken = default) =>
+        PreprocessFrame(image, destination, 0, cancellationToken);
+
+    /// <summary>Turns one normalised frame of the tensor back into an image (for inspection: what the encoder sees).</summary>
+    /// <param name="frameTensor">One frame, <c>[3, CropSize, CropSize]</c>.</param>
+    /// <returns>A new image the caller disposes.</returns>
+    public Image<Rgb24> ToImage(ReadOnlySpan<float> frameTensor)
+    {
+        int size = _options.CropSize, plane = size * size;
+        if (frameTensor.Length < 3 * plane)
+        {
+            throw new ArgumentException($"Frame tensor: expected {3 * plane} floats, found {frameTensor.Length}.", nameof(frameTensor));
+        }
+
+        var image = new Image<Rgb24>(size, size);
+        Span<byte> bgr = stackalloc byte[3];
+        for (int y = 0; y < size; y++)
+        {
+            Span<Rgb24> row = image.DangerousGetPixelRowMemory(y).Span;
+            for (int x = 0; x < size; x++)
+            {
+                for (int p = 0; p < 3; p++)
+                {
+                    float v = (frameTensor[(p * plane) + (y * size) + x] - _offset[p]) / _scale[p];
+                    bgr[_planeSource[p]] = (byte)Math.Clamp(MathF.Round(v), 0, 255);
+                }
+
+                row[x] = new Rgb24(bgr[2], bgr[1], bgr[0]);
+            }
+        }
+
+        return image;
+    }
+
+    private FrameAnalysis PreprocessFrame(Image<Rgb24> image, Span<float> destination, int frameIndex, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (destination.Length < FrameTensorLength)
+        {
+            throw new ArgumentException($"Frame tensor: expected at least {FrameTensorLength} floats, found {destination.Length}.", nameof(destination));
+        }
+
+        var (mean, stdDev) = LumaStatistics(image);
+        IReadOnlyList<FaceBox> faces = _detector.DetectFaces(image, cancellationToken);
+        FaceBox? face = Largest(faces, image.Width, image.Height);
+        VideoStatus status = face is not null ? VideoStatus.Available
+            : mean < _options.TooDarkMeanLuma ? VideoStatus.TooDark
+            : stdDev < _options.CoveredLumaStdDev ? VideoStatus.Covered
+            : VideoStatus.NoFace;
+
+        var region = face ?? new FaceBox(0, 0, image.Width, image.Height);
+        WriteCrop(image, region, destination[..FrameTensorLength]);
+        return new FrameAnalysis(frameIndex, status, face, mean, stdDev);
+    }
+
+    private void WriteCrop(Image<Rgb24> image, FaceBox region, Span<float> destination)
+    {
+        int size = _options.CropSize, plane = size * size;
+        int cropBytes = region.Width * region.Height * 3;
+        byte[] crop = ArrayPool<byte>.Shared.Rent(cropBytes);
+        byte[] resized = ArrayPool<byte>.Shared.Rent(plane * 3);
+        try
+        {
+            for (int y = 0; y < region.Height; y++)
+            {
+                ReadOnlySpan<Rgb24> row = image.DangerousGetPixelRowMemory(region.Y + y).Span.Slice(region.X, region.Width);
+                Span<byte> output = crop.AsSpan(y * region.Width * 3, region.Width * 3);
+                for (int x = 0; x < row.Length; x++)
+                {
+                    output[3 * x] = row[x].B;
+                    output[(3 * x) + 1] = row[x].G;
+                    output[(3 * x) + 2] = row[x].R;
+                }
+            }
+
+            BilinearResizer.Resize(crop, region.Width, region.Height, region.Width * 3, 3, resized, size, size);
+            for (int p = 0; p < 3; p++)
+            {
+                Span<float> target = destination.Slice(p * plane, plane);
+                int source = _planeSource[p];
+                float scale = _scale[p], offset = _offset[p];
+                for (int i = 0; i < plane; i++)
+                {
+                    target[i] = (resized[(3 * i) + source] * scale) + offset;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(crop);
+            ArrayPool<byte>.Shared.Return(resized);
+        }
+    }
+
+    private static FaceBox? Largest(IReadOnlyList<FaceBox> faces, int width, int height)
+    {
+        FaceBox? best = null;
+        foreach (FaceBox f in faces)
+        {
+            // Clip to the frame, as NumPy slicing does in the original; a detector may return boxes that overhang.
+            int x0 = Math.Clamp(f.X, 0, width), y0 = Math.Clamp(f.Y, 0, height);
+            int x1 = Math.Clamp(f.X + f.Width, 0, width), y1 = Math.Clamp(f.Y + f.Height, 0, height);
+            var clipped = f with { X = x0, Y = y0, Width = x1 - x0, Height = y1 - y0 };
+            if (clipped.Width > 0 && clipped.Height > 0 && (best is null || f.Area > best.Value.Area))
+            {
+                best = clipped;
+            }
+        }
+
+        return best;
+    }
+
+    private static (float Mean, float StdDev) LumaStatistics(Image<Rgb24> image)
+    {
+        long sum = 0, squares = 0;
+        for (int y = 0; y < image.Height; y++)
+        {
+            foreach (Rgb24 p in image.DangerousGetPixelRowMemory(y).Span)
+            {
+                int luma = ((p.R * 9798) + (p.G * 19235) + (p.B * 3735) + 16384) >> 15;
+                sum += luma;
+                squares += luma * luma;
+            }
+        }
+
+        double n = (double)image.Width * image.Height;
+        double mean = sum / n;
+        return ((float)mean, (float)Math.Sqrt(Math.Max(0, (squares / n) - (mean * mean))));
+    }
+
+    private static VideoStatus Summarise(FrameAnalysis[] frames)
+    {
+        if (frames.Any(f => f.Status == VideoStatus.Available))
+        {
+            return VideoStatus.Available;
+        }
+
+        // The most frequent reason; ties go to the more specific one (covered, then too dark, then no face).
+        return new[] { VideoStatus.Covered, VideoStatus.TooDark, VideoStatus.NoFace }
+            .OrderByDescending(s => frames.Count(f => f.Status == s))
+            .First();
+    }
+}

@@ -1,0 +1,32 @@
+namespace NeuroSync.Tests;
+
+/// <summary>Every tolerance a test states, in one place.</summary>
+internal static class Tolerances
+{
+    /// <summary>Audio tensors against the NumPy reference (max abs).</summary>
+    public const float AudioTensor = 1e-4f;
+
+    /// <summary>Preprocessed audio (mono, resample, normalise) against the NumPy reference or a naive twin (max abs).</summary>
+    public const float AudioPreprocessing = 1e-5f;
+
+    /// <summary>Decoded WAV samples against the stored values: bit-exact (integer to float with a power-of-two scale is exact).</summary>
+    public const float WavDecode = 0f;
+
+    /// <summary>Relative error of statistics (RMS, mean, variance) accumulated in double against a naive double loop or the reference.</summary>
+    public const double AudioStatisticRelative = 1e-6;
+
+    /// <summary>Level change of an in-band tone through the resampler, in dB.</summary>
+    public const double ResamplerPassbandDb = 0.1;
+
+    /// <summary>Minimum suppression of content above the target Nyquist frequency by the resampler, in dB below the input level.</summary>
+    public const double ResamplerStopbandDb = 60;
+
+    /// <summary>Time alignment of the resampler output: lag of the cross-correlation peak, in output samples.</summary>
+    public const int ResamplerAlignmentSamples = 1;
+
+    /// <summary>Face boxes against OpenCV's detectMultiScale.</summary>
+    public const double FaceBoxIoU = 0.8;
+
+    /// <summary>Face crops against OpenCV's resize, per 8-bit pixel value before normalisation (2/255).</summary>
+    public const int CropPixelLevels = 2;
+}
