@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+
+namespace NeuroSync.Cli.Output;
+
+/// <summary>Source-generated JSON for the command's reports: camelCase names, one line per document.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(IReadOnlyList<FaceBoxReport>))]
+[JsonSerializable(typeof(AudioReport))]
+[JsonSerializable(typeof(FramesReport))]
+internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -1,0 +1,30 @@
+using System.Text.Json;
+
+namespace NeuroSync.Cli.Output;
+
+/// <summary>Names and explanations of the front-ends' statuses, as printed.</summary>
+internal static class StatusText
+{
+    /// <summary>The status's name in camelCase, as JSON prints it (<c>available</c>, <c>noFace</c>, ...).</summary>
+    /// <param name="status">The status.</param>
+    /// <returns>The name.</returns>
+    public static string Name(VideoStatus status) => JsonNamingPolicy.CamelCase.ConvertName(status.ToString());
+
+    /// <summary>Explains a video status in a few words.</summary>
+    /// <param name="status">The status.</param>
+    /// <returns>The explanation.</returns>
+    public static string Reason(VideoStatus status) => status switch
+    {
+        VideoStatus.Available => "face found",
+        VideoStatus.NoFrames => "no frames",
+        VideoStatus.NoFace => "no face found; the whole frame is used",
+        VideoStatus.TooDark => "too dark; the whole frame is used",
+        VideoStatus.Covered => "near-uniform frame (camera covered?); the whole frame is used",
+        _ => status.ToString(),
+    };
+
+    /// <summary>Explains the silence gate's verdict in a few words.</summary>
+    /// <param name="silent">Whether the clip is below the gate.</param>
+    /// <returns>The explanation.</returns>
+    public static string AudioVerdict(bool silent) => silent ? "silent (the encoder hears zeros)" : "available";
+}

@@ -1,0 +1,3 @@
+using NeuroSync.Cli;
+
+return CliApplication.Run(args, Console.Out, Console.Error);
