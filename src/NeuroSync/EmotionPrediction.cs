@@ -1,3 +1,5 @@
+using NeuroSync.Vision;
+
 namespace NeuroSync;
 
 /// <summary>The result of recognising the emotion in one clip.</summary>
@@ -25,6 +27,12 @@ public sealed record EmotionPrediction
 
     /// <summary>Gets how much each modality moved the result, when the recognizer computed it.</summary>
     public ModalityContributions? Contributions { get; init; }
+
+    /// <summary>Gets the RMS of the audio the encoder would hear, before normalisation (0 when there was no audio).</summary>
+    public float AudioRms { get; init; }
+
+    /// <summary>Gets what the video front-end saw in each sampled frame (face box, lighting, status), in order.</summary>
+    public IReadOnlyList<FrameAnalysis> Frames { get; init; } = [];
 
     /// <summary>Gets the time spent in each stage.</summary>
     public StageTimings Timings { get; init; } = new();

@@ -1,0 +1,385 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using NeuroSync.Audio;
+using NeuroSync.Fusion;
+using NeuroSync.Models;
+using NeuroSync.Onnx;
+using NeuroSync.Vision;
+
+namespace NeuroSync;
+
+/// <summary>
+/// The default <see cref="IEmotionRecognizer"/>: audio and video front-ends, the modality mask, both encoders (run
+/// concurrently), the fusion head, softmax, arg-max and the silence override, with the original system's semantics.
+/// </summary>
+/// <remarks>
+/// <para>Thread-safe: one instance serves concurrent calls; per-call state lives in locals and pooled buffers.</para>
+/// <para>Unlike the original it never runs an encoder on an all-zero input more than once: silent or missing audio and
+/// clips without frames reuse the encoder's output for zeros, computed on first need (identical to running it).</para>
+/// <para>A recognizer made by <see cref="Create(string, OnnxRuntimeOptions?)"/> owns its models and disposes them; one
+/// built from parts leaves the parts to their owner.</para>
+/// </remarks>
+public sealed class EmotionRecognizer : IEmotionRecognizer
+{
+    private readonly IAudioEncoder _audioEncoder;
+    private readonly IVisualEncoder _visualEncoder;
+    private readonly IFusionEngine _fusion;
+    private readonly AudioPreprocessor _audioPreprocessor;
+    private readonly VideoPreprocessor _videoPreprocessor;
+    private readonly EmotionRecognizerOptions _options;
+    private readonly int _emptyVideoFrameCount;
+    private readonly ZeroInputFeatures _silentAudio;
+    private readonly ZeroInputFeatures _blankVideo;
+    private readonly ModelSet? _modelSet;
+    private readonly bool _ownsParts;
+    private int _disposed;
+
+    /// <summary>Builds a recognizer from parts (for example ones registered in a DI container, which keeps owning them).</summary>
+    /// <param name="audioEncoder">The audio encoder.</param>
+    /// <param name="visualEncoder">The visual encoder.</param>
+    /// <param name="fusion">The fusion engine.</param>
+    /// <param name="audioPreprocessor">The audio front-end; its output length must equal the encoder's input length.</param>
+    /// <param name="videoPreprocessor">The video front-end; its crop size must equal the encoder's.</param>
+    /// <param name="options">Post-processing settings; the original's when <see langword="null"/>.</param>
+    /// <param name="emptyVideoFrameCount">How many zero frames stand for a clip without frames (10 in the original).</param>
+    /// <exception cref="ArgumentException">The parts do not fit together; the message says which sizes differ.</exception>
+    public EmotionRecognizer(
+        IAudioEncoder audioEncoder,
+        IVisualEncoder visualEncoder,
+        IFusionEngine fusion,
+        AudioPreprocessor audioPreprocessor,
+        VideoPreprocessor videoPreprocessor,
+        EmotionRecognizerOptions? options = null,
+        int emptyVideoFrameCount = 10)
+        : this(audioEncoder, visualEncoder, fusion, audioPreprocessor, videoPreprocessor, options, emptyVideoFrameCount, modelSet: null, ownsParts: false)
+    {
+    }
+
+    private EmotionRecognizer(
+        IAudioEncoder audioEncoder,
+        IVisualEncoder visualEncoder,
+        IFusionEngine fusion,
+        AudioPreprocessor audioPreprocessor,
+        VideoPreprocessor videoPreprocessor,
+        EmotionRecognizerOptions? options,
+        int emptyVideoFrameCount,
+        ModelSet? modelSet,
+        bool ownsParts)
+    {
+        _audioEncoder = audioEncoder ?? throw new ArgumentNullException(nameof(audioEncoder));
+        _visualEncoder = visualEncoder ?? throw new ArgumentNullException(nameof(visualEncoder));
+        _fusion = fusion ?? throw new ArgumentNullException(nameof(fusion));
+        _audioPreprocessor = audioPreprocessor ?? throw new ArgumentNullException(nameof(audioPreprocessor));
+        _videoPreprocessor = videoPreprocessor ?? throw new ArgumentNullException(nameof(videoPreprocessor));
+        _options = options?.Clone() ?? new EmotionRecognizerOptions();
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(emptyVideoFrameCount);
+        if (_audioPreprocessor.MaxSamples != _audioEncoder.InputLength)
+        {
+            throw new ArgumentException($"Audio: the front-end writes {_audioPreprocessor.MaxSamples} samples, expected the encoder's {_audioEncoder.InputLength}.", nameof(audioPreprocessor));
+        }
+
+        if (_videoPreprocessor.FrameTensorLength != 3 * _visualEncoder.CropSize * _visualEncoder.CropSize)
+        {
+            throw new ArgumentException($"Video: the front-end writes {_videoPreprocessor.FrameTensorLength} floats per frame, expected 3 x {_visualEncoder.CropSize} x {_visualEncoder.CropSize} for the encoder.", nameof(videoPreprocessor));
+        }
+
+        foreach (string label in _options.SilenceOverrideLabels)
+        {
+            if (_fusion.Labels.IndexOf(label) < 0)
+            {
+                throw new ArgumentException($"Silence override label '{label}': expected one of [{string.Join(", ", _fusion.Labels)}].", nameof(options));
+            }
+        }
+
+        _emptyVideoFrameCount = emptyVideoFrameCount;
+        _modelSet = modelSet;
+        _ownsParts = ownsParts;
+        _silentAudio = new ZeroInputFeatures(ct => _audioEncoder.EncodeAsync(new float[_audioEncoder.InputLength], ct));
+        _blankVideo = new ZeroInputFeatures(ct => _visualEncoder.EncodeAsync(new float[_emptyVideoFrameCount * _videoPreprocessor.FrameTensorLength], _emptyVideoFrameCount, ct));
+    }
+
+    /// <summary>Loads a model folder (<c>neurosync.json</c> and its three ONNX models) into a recognizer that owns them.</summary>
+    /// <param name="modelDirectory">The model folder.</param>
+    /// <param name="onnxOptions">ONNX Runtime session settings; defaults when <see langword="null"/>.</param>
+    /// <returns>A recognizer to dispose when done.</returns>
+    /// <exception cref="ModelMismatchException">The folder, the manifest or a model is missing or does not match.</exception>
+    /// <exception cref="NeuroSyncException">ONNX Runtime's native library is not available.</exception>
+    public static EmotionRecognizer Create(string modelDirectory, OnnxRuntimeOptions? onnxOptions = null)
+    {
+        ModelSet modelSet = ModelSet.Load(modelDirectory);
+        var disposables = new List<IDisposable>();
+        try
+        {
+            var audio = Track(new OnnxAudioEncoder(modelSet, onnxOptions), disposables);
+            var video = Track(new OnnxVisualEncoder(modelSet, onnxOptions), disposables);
+            var fusion = Track(new OnnxFusionEngine(modelSet, onnxOptions), disposables);
+            var detector = new HaarFaceDetector(options: modelSet.CreateHaarDetectorOptions());
+            var options = new EmotionRecognizerOptions
+            {
+                SilenceOverrideLabels = modelSet.Manifest.Postprocessing.SilenceOverrideLabels,
+                SilenceOverrideLabel = modelSet.Manifest.Postprocessing.SilenceOverrideLabel,
+            };
+            return new EmotionRecognizer(
+                audio,
+                video,
+                fusion,
+                new AudioPreprocessor(modelSet.CreateAudioPreprocessingOptions()),
+                new VideoPreprocessor(detector, modelSet.CreateVideoPreprocessingOptions()),
+                options,
+                modelSet.Manifest.Video.EmptyVideoFrameCount,
+                modelSet,
+                ownsParts: true);
+        }
+        catch
+        {
+            disposables.ForEach(d => d.Dispose());
+            throw;
+        }
+    }
+
+    /// <summary>Gets the labels of the predictions.</summary>
+    public EmotionLabelSet Labels => _fusion.Labels;
+
+    /// <inheritdoc/>
+    public async Task<EmotionPrediction> RecognizeAsync(EmotionInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        long start = Stopwatch.GetTimestamp();
+
+        // The video path (face search, encoder) is the long one: it runs on the pool while this thread does the audio.
+        Task<VideoPath> videoTask = Task.Run(() => RunVideoPathAsync(input.Frames ?? [], cancellationToken), cancellationToken);
+        AudioPath? audio = null;
+        VideoPath? video = null;
+        try
+        {
+            audio = await RunAudioPathAsync(input.Audio, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            try
+            {
+                video = await videoTask.ConfigureAwait(false);
+            }
+            catch when (audio is null)
+            {
+                // The audio path already failed; its exception is the one that propagates.
+            }
+
+            if (audio is null)
+            {
+                video?.Dispose();
+            }
+        }
+
+        using var audioPath = audio;
+        using var videoPath = video!;
+        var mask = new ModalityMask(audioPath.Status, videoPath.Status);
+
+        long fusionStart = Stopwatch.GetTimestamp();
+        float[] probabilities = Softmax(await _fusion.FuseAsync(audioPath.Features, videoPath.Features, mask, cancellationToken).ConfigureAwait(false));
+        ModalityContributions? contributions = _options.ComputeContributions
+            ? await ComputeContributionsAsync(audioPath, videoPath, mask, probabilities, cancellationToken).ConfigureAwait(false)
+            : null;
+
+        int best = TensorPrimitives.IndexOfMax(probabilities);
+        string rawLabel = Labels[best];
+        bool voiceless = audioPath.Status != AudioStatus.Available;
+        string label = voiceless && _options.SilenceOverrideLabels.Contains(rawLabel, StringComparer.OrdinalIgnoreCase)
+            ? _options.SilenceOverrideLabel
+            : rawLabel;
+        long end = Stopwatch.GetTimestamp();
+
+        return new EmotionPrediction
+        {
+            Label = label,
+            RawLabel = rawLabel,
+            Confidence = probabilities[best],
+            Labels = Labels,
+            Scores = probabilities,
+            Mask = mask,
+            Contributions = contributions,
+            AudioRms = audioPath.Rms,
+            Frames = videoPath.Frames,
+            Timings = new StageTimings
+            {
+                AudioPreprocessing = audioPath.PreprocessingTime,
+                AudioEncoder = audioPath.EncoderTime,
+                VideoPreprocessing = videoPath.PreprocessingTime,
+                VisualEncoder = videoPath.EncoderTime,
+                Fusion = Stopwatch.GetElapsedTime(fusionStart, end),
+                Total = Stopwatch.GetElapsedTime(start, end),
+            },
+        };
+    }
+
+    /// <inheritdoc/>
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        if (serviceKey is not null)
+        {
+            return null;
+        }
+
+        object?[] candidates = [this, _modelSet, _modelSet?.Manifest, Labels, _audioEncoder, _visualEncoder, _fusion, _audioPreprocessor, _videoPreprocessor];
+        return candidates.FirstOrDefault(serviceType.IsInstanceOfType);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _silentAudio.Dispose();
+        _blankVideo.Dispose();
+        if (_ownsParts)
+        {
+            _audioEncoder.Dispose();
+            _visualEncoder.Dispose();
+            _fusion.Dispose();
+        }
+    }
+
+    private static T Track<T>(T disposable, List<IDisposable> list)
+        where T : IDisposable
+    {
+        list.Add(disposable);
+        return disposable;
+    }
+
+    private static float[] Softmax(float[] logits)
+    {
+        if (!TensorPrimitives.IsFiniteAll(logits))
+        {
+            throw new NeuroSyncException($"Fusion output: expected finite logits, found [{string.Join(", ", logits)}].");
+        }
+
+        var probabilities = new float[logits.Length];
+        TensorPrimitives.SoftMax(logits, probabilities);
+        return probabilities;
+    }
+
+    private async Task<AudioPath> RunAudioPathAsync(AudioClip? clip, CancellationToken cancellationToken)
+    {
+        if (clip is null)
+        {
+            return new AudioPath(AudioStatus.Missing, 0f, await _silentAudio.GetAsync(cancellationToken).ConfigureAwait(false), owned: false, TimeSpan.Zero, TimeSpan.Zero);
+        }
+
+        long start = Stopwatch.GetTimestamp();
+        float[] waveform = ArrayPool<float>.Shared.Rent(_audioPreprocessor.MaxSamples);
+        try
+        {
+            AudioPreprocessingResult result = _audioPreprocessor.Preprocess(clip, waveform.AsSpan(0, _audioPreprocessor.MaxSamples));
+            TimeSpan preprocessing = Stopwatch.GetElapsedTime(start);
+            if (result.Status != AudioStatus.Available)
+            {
+                return new AudioPath(result.Status, result.Rms, await _silentAudio.GetAsync(cancellationToken).ConfigureAwait(false), owned: false, preprocessing, TimeSpan.Zero);
+            }
+
+            long encoderStart = Stopwatch.GetTimestamp();
+            FeatureMatrix features = await _audioEncoder.EncodeAsync(waveform.AsMemory(0, _audioPreprocessor.MaxSamples), cancellationToken).ConfigureAwait(false);
+            return new AudioPath(result.Status, result.Rms, features, owned: true, preprocessing, Stopwatch.GetElapsedTime(encoderStart));
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(waveform);
+        }
+    }
+
+    private async Task<VideoPath> RunVideoPathAsync(IReadOnlyList<VideoFrame> frames, CancellationToken cancellationToken)
+    {
+        long start = Stopwatch.GetTimestamp();
+        int length = _videoPreprocessor.TensorLength(frames.Count);
+        if (_videoPreprocessor.SampledFrameCount(frames.Count) == 0)
+        {
+            return new VideoPath(VideoStatus.NoFrames, [], await _blankVideo.GetAsync(cancellationToken).ConfigureAwait(false), owned: false, TimeSpan.Zero, TimeSpan.Zero);
+        }
+
+        float[] tensor = ArrayPool<float>.Shared.Rent(length);
+        try
+        {
+            VideoPreprocessingResult result = _videoPreprocessor.Preprocess(frames, tensor.AsSpan(0, length), cancellationToken);
+            TimeSpan preprocessing = Stopwatch.GetElapsedTime(start);
+            long encoderStart = Stopwatch.GetTimestamp();
+            FeatureMatrix features = await _visualEncoder.EncodeAsync(tensor.AsMemory(0, length), result.TensorFrameCount, cancellationToken).ConfigureAwait(false);
+            return new VideoPath(result.Status, result.Frames, features, owned: true, preprocessing, Stopwatch.GetElapsedTime(encoderStart));
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(tensor);
+        }
+    }
+
+    /// <summary>Total variation distance between the prediction and the one with a modality's features replaced by its zero-input features.</summary>
+    private async Task<ModalityContributions> ComputeContributionsAsync(AudioPath audio, VideoPath video, ModalityMask mask, float[] probabilities, CancellationToken cancellationToken)
+    {
+        FeatureMatrix silentAudio = await _silentAudio.GetAsync(cancellationToken).ConfigureAwait(false);
+        FeatureMatrix blankVideo = await _blankVideo.GetAsync(cancellationToken).ConfigureAwait(false);
+        float audioShare = ReferenceEquals(audio.Features, silentAudio)
+            ? 0f
+            : Distance(probabilities, Softmax(await _fusion.FuseAsync(silentAudio, video.Features, mask, cancellationToken).ConfigureAwait(false)));
+        float videoShare = ReferenceEquals(video.Features, blankVideo)
+            ? 0f
+            : Distance(probabilities, Softmax(await _fusion.FuseAsync(audio.Features, blankVideo, mask, cancellationToken).ConfigureAwait(false)));
+        return new ModalityContributions(audioShare, videoShare);
+
+        static float Distance(float[] p, float[] q)
+        {
+            float sum = 0;
+            for (int i = 0; i < p.Length; i++)
+            {
+                sum += MathF.Abs(p[i] - q[i]);
+            }
+
+            return 0.5f * sum;
+        }
+    }
+
+    private sealed class AudioPath(AudioStatus status, float rms, FeatureMatrix features, bool owned, TimeSpan preprocessingTime, TimeSpan encoderTime) : IDisposable
+    {
+        public AudioStatus Status => status;
+
+        public float Rms => rms;
+
+        public FeatureMatrix Features => features;
+
+        public TimeSpan PreprocessingTime => preprocessingTime;
+
+        public TimeSpan EncoderTime => encoderTime;
+
+        public void Dispose()
+        {
+            if (owned)
+            {
+                features.Dispose();
+            }
+        }
+    }
+
+    private sealed class VideoPath(VideoStatus status, IReadOnlyList<FrameAnalysis> frames, FeatureMatrix features, bool owned, TimeSpan preprocessingTime, TimeSpan encoderTime) : IDisposable
+    {
+        public VideoStatus Status => status;
+
+        public IReadOnlyList<FrameAnalysis> Frames => frames;
+
+        public FeatureMatrix Features => features;
+
+        public TimeSpan PreprocessingTime => preprocessingTime;
+
+        public TimeSpan EncoderTime => encoderTime;
+
+        public void Dispose()
+        {
+            if (owned)
+            {
+                features.Dispose();
+            }
+        }
+    }
+}

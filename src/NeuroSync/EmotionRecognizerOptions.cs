@@ -1,0 +1,25 @@
+namespace NeuroSync;
+
+/// <summary>Post-processing settings of <see cref="EmotionRecognizer"/>; the defaults reproduce the original system.</summary>
+public sealed class EmotionRecognizerOptions
+{
+    /// <summary>Gets or sets the labels that need a voice: when the audio is silent or missing and one of them wins,
+    /// the reported label becomes <see cref="SilenceOverrideLabel"/> (scores are unchanged). Default <c>angry</c>, <c>fear</c>.</summary>
+    public IReadOnlyList<string> SilenceOverrideLabels { get; set; } = ["angry", "fear"];
+
+    /// <summary>Gets or sets the label reported by the silence override. Default <c>neutral (silence)</c>.</summary>
+    public string SilenceOverrideLabel { get; set; } = "neutral (silence)";
+
+    /// <summary>Gets or sets a value indicating whether each prediction reports <see cref="EmotionPrediction.Contributions"/>
+    /// (two extra runs of the fusion head, which is small). Default true.</summary>
+    public bool ComputeContributions { get; set; } = true;
+
+    /// <summary>Copies the settings.</summary>
+    /// <returns>An independent copy.</returns>
+    public EmotionRecognizerOptions Clone() => new()
+    {
+        SilenceOverrideLabels = [.. SilenceOverrideLabels],
+        SilenceOverrideLabel = SilenceOverrideLabel,
+        ComputeContributions = ComputeContributions,
+    };
+}

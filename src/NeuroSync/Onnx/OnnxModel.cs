@@ -1,0 +1,152 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using NeuroSync.Models;
+
+namespace NeuroSync.Onnx;
+
+/// <summary>The name and expected shape of one tensor; -1 marks a dimension that varies between calls.</summary>
+internal readonly record struct TensorSpec(string Name, IReadOnlyList<long> Shape);
+
+/// <summary>
+/// One ONNX model file and the <see cref="InferenceSession"/> that runs it. Owns the session. At load it checks the
+/// model's inputs and outputs against the manifest and fails with a <see cref="ModelMismatchException"/> naming the file,
+/// the tensor, the expected and the found value.
+/// </summary>
+/// <remarks>Thread-safe: ONNX Runtime allows concurrent <c>Run</c> calls on one session.</remarks>
+internal sealed class OnnxModel : IDisposable
+{
+    private readonly InferenceSession _session;
+
+    public OnnxModel(string path, IReadOnlyList<TensorSpec> inputs, IReadOnlyList<TensorSpec> outputs, OnnxRuntimeOptions options)
+    {
+        Path = path;
+        (_session, ExecutionProvider) = CreateSession(path, options);
+        try
+        {
+            Check(_session.InputMetadata, inputs, "input");
+            Check(_session.OutputMetadata, outputs, "output");
+        }
+        catch
+        {
+            _session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Gets the model file's path.</summary>
+    public string Path { get; }
+
+    /// <summary>Gets the execution provider the session actually uses.</summary>
+    public OnnxExecutionProvider ExecutionProvider { get; }
+
+    /// <summary>Runs the model; the caller disposes the outputs.</summary>
+    public IDisposableReadOnlyCollection<OrtValue> Run(IReadOnlyCollection<string> inputNames, IReadOnlyCollection<OrtValue> inputs, IReadOnlyCollection<string> outputNames, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var runOptions = new RunOptions();
+        using var registration = cancellationToken.Register(static state => ((RunOptions)state!).Terminate = true, runOptions);
+        try
+        {
+            return _session.Run(runOptions, inputNames, inputs, outputNames);
+        }
+        catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new NeuroSyncException($"Model '{System.IO.Path.GetFileName(Path)}': inference failed ({ex.Message}).", ex);
+        }
+    }
+
+    public void Dispose() => _session.Dispose();
+
+    private static (InferenceSession Session, OnnxExecutionProvider Provider) CreateSession(string path, OnnxRuntimeOptions options)
+    {
+        try
+        {
+            if (options.ExecutionProvider == OnnxExecutionProvider.Cuda)
+            {
+                try
+                {
+                    using var cuda = CreateSessionOptions(options, useCuda: true);
+                    return (new InferenceSession(path, cuda), OnnxExecutionProvider.Cuda);
+                }
+                catch (Exception ex) when (options.FallBackToCpu && ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+                {
+                    // CUDA is optional hardware: the caller asked to carry on without it. The provider actually used is exposed.
+                }
+            }
+
+            using var cpu = CreateSessionOptions(options, useCuda: false);
+            return (new InferenceSession(path, cpu), OnnxExecutionProvider.Cpu);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException)
+        {
+            throw new NeuroSyncException(
+                "ONNX Runtime's native library could not be loaded: expected the application to reference the package "
+                + "'Microsoft.ML.OnnxRuntime' (CPU) or 'Microsoft.ML.OnnxRuntime.Gpu' (CUDA), version 1.31 or later, found none that loads "
+                + $"({ex.GetBaseException().Message}).",
+                ex);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new ModelMismatchException($"Model file '{path}': expected an ONNX model ONNX Runtime can load, found an error: {ex.Message}", ex);
+        }
+    }
+
+    private static SessionOptions CreateSessionOptions(OnnxRuntimeOptions options, bool useCuda)
+    {
+        var sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = options.GraphOptimizationLevel,
+            IntraOpNumThreads = options.IntraOpNumThreads,
+            InterOpNumThreads = options.InterOpNumThreads,
+        };
+        try
+        {
+            if (useCuda)
+            {
+                sessionOptions.AppendExecutionProvider_CUDA(options.CudaDeviceId);
+            }
+
+            options.ConfigureSessionOptions?.Invoke(sessionOptions);
+            return sessionOptions;
+        }
+        catch
+        {
+            sessionOptions.Dispose();
+            throw;
+        }
+    }
+
+    private void Check(IReadOnlyDictionary<string, NodeMetadata> actual, IReadOnlyList<TensorSpec> expected, string kind)
+    {
+        string file = System.IO.Path.GetFileName(Path);
+        foreach (TensorSpec spec in expected)
+        {
+            if (!actual.TryGetValue(spec.Name, out NodeMetadata? node))
+            {
+                throw new ModelMismatchException($"Model '{file}' {kind} '{spec.Name}': expected it (from the manifest), found {kind}s [{string.Join(", ", actual.Keys)}].");
+            }
+
+            if (!node.IsTensor || node.ElementDataType != TensorElementType.Float)
+            {
+                throw new ModelMismatchException($"Model '{file}' {kind} '{spec.Name}': expected a float32 tensor, found {node.OnnxValueType} of {node.ElementDataType}.");
+            }
+
+            int[] dims = node.Dimensions;
+            bool matches = dims.Length == spec.Shape.Count;
+            for (int i = 0; matches && i < dims.Length; i++)
+            {
+                // A dimension the manifest fixes may be symbolic in the model; one it says varies must vary in the model.
+                matches = spec.Shape[i] == -1 ? dims[i] < 0 : dims[i] < 0 || dims[i] == spec.Shape[i];
+            }
+
+            if (!matches)
+            {
+                throw new ModelMismatchException($"Model '{file}' {kind} '{spec.Name}': expected shape {ModelSet.Shape(spec.Shape)}, found {ModelSet.Shape(dims.Select(d => (long)d))} (-1: varies).");
+            }
+        }
+    }
+}

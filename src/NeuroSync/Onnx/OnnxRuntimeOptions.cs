@@ -1,0 +1,53 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace NeuroSync.Onnx;
+
+/// <summary>How ONNX Runtime sessions are created for a model set.</summary>
+/// <remarks>Applied when a session is created; changing an instance afterwards has no effect on existing sessions.</remarks>
+public sealed class OnnxRuntimeOptions
+{
+    /// <summary>Gets or sets the threads one operator may use; 0 lets ONNX Runtime choose (one per physical core).</summary>
+    public int IntraOpNumThreads { get; set; }
+
+    /// <summary>Gets or sets the threads used to run independent operators in parallel; 0 lets ONNX Runtime choose.</summary>
+    public int InterOpNumThreads { get; set; }
+
+    /// <summary>Gets or sets the graph optimisation level. Default: all optimisations.</summary>
+    public GraphOptimizationLevel GraphOptimizationLevel { get; set; } = GraphOptimizationLevel.ORT_ENABLE_ALL;
+
+    /// <summary>Gets or sets where the models run. Default <see cref="OnnxExecutionProvider.Cpu"/>.</summary>
+    public OnnxExecutionProvider ExecutionProvider { get; set; } = OnnxExecutionProvider.Cpu;
+
+    /// <summary>Gets or sets the CUDA device, when <see cref="ExecutionProvider"/> is <see cref="OnnxExecutionProvider.Cuda"/>.</summary>
+    public int CudaDeviceId { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether to fall back to the CPU when CUDA cannot be used, rather than fail. Default true.</summary>
+    public bool FallBackToCpu { get; set; } = true;
+
+    /// <summary>Gets or sets a hook for any other <see cref="SessionOptions"/> setting, applied last.</summary>
+    public Action<SessionOptions>? ConfigureSessionOptions { get; set; }
+
+    /// <summary>Checks every setting.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it.</exception>
+    public void Validate()
+    {
+        if (IntraOpNumThreads < 0 || InterOpNumThreads < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(IntraOpNumThreads), $"OnnxRuntimeOptions: expected thread counts of 0 (automatic) or more, found {IntraOpNumThreads} and {InterOpNumThreads}.");
+        }
+
+        if (CudaDeviceId < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CudaDeviceId), CudaDeviceId, "OnnxRuntimeOptions.CudaDeviceId: expected 0 or more.");
+        }
+
+        if (!Enum.IsDefined(ExecutionProvider))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ExecutionProvider), ExecutionProvider, "OnnxRuntimeOptions.ExecutionProvider: expected Cpu or Cuda.");
+        }
+    }
+
+    /// <summary>Copies the settings (the hook is shared).</summary>
+    /// <returns>An independent copy.</returns>
+    public OnnxRuntimeOptions Clone() => (OnnxRuntimeOptions)MemberwiseClone();
+}

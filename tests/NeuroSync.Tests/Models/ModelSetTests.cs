@@ -1,0 +1,133 @@
+using System.Text.Json.Nodes;
+using NeuroSync.Models;
+using NeuroSync.Onnx;
+using NeuroSync.Tests.TestUtilities;
+
+namespace NeuroSync.Tests.Models;
+
+public sealed class ModelSetTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"neurosync-models-{Guid.NewGuid():N}");
+
+    public ModelSetTests()
+    {
+        Directory.CreateDirectory(_folder);
+        foreach (string file in Directory.GetFiles(PipelineCases.TinyModels))
+        {
+            File.Copy(file, Path.Combine(_folder, Path.GetFileName(file)));
+        }
+    }
+
+    [Fact]
+    public void Load_TinyModels_ReadsManifest()
+    {
+        ModelSet set = ModelSet.Load(_folder);
+        Assert.Equal("tiny-test", set.Manifest.Name);
+        Assert.Equal(EmotionLabelSet.Default, set.Labels);
+    }
+
+    [Fact]
+    public void Load_MissingFolder_NamesIt()
+    {
+        var ex = Assert.Throws<ModelMismatchException>(() => ModelSet.Load(Path.Combine(_folder, "nope")));
+        Assert.Contains("nope", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_MissingManifest_SaysSo()
+    {
+        File.Delete(Path.Combine(_folder, "neurosync.json"));
+        var ex = Assert.Throws<ModelMismatchException>(() => ModelSet.Load(_folder));
+        Assert.Contains("neurosync.json", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_MissingModelFile_NamesTheFile()
+    {
+        File.Delete(Path.Combine(_folder, "fusion.onnx"));
+        var ex = Assert.Throws<ModelMismatchException>(() => ModelSet.Load(_folder));
+        Assert.Contains("fusion.onnx", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{", "expected valid neurosync.json")]
+    [InlineData("""{"name":"x"}""", "expected valid neurosync.json")]
+    public void Load_InvalidJson_SaysWhere(string json, string expected)
+    {
+        File.WriteAllText(Path.Combine(_folder, "neurosync.json"), json);
+        var ex = Assert.Throws<ModelMismatchException>(() => ModelSet.Load(_folder));
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("audio.sampleRte", "16000", "sampleRte")]
+    [InlineData("audio.model.file", "\"../audio_encoder.onnx\"", "audio.model")]
+    [InlineData("video.channelOrder", "\"bgra\"", "video.channelOrder")]
+    [InlineData("video.cropSize", "112", "video.model.inputShape")]
+    [InlineData("postprocessing.silenceOverrideLabels", "[\"bored\"]", "silenceOverrideLabels")]
+    [InlineData("video.frameStride", "0", "FrameStride")]
+    public void Load_InvalidManifestValue_NamesTheField(string path, string value, string expectedFragment)
+    {
+        EditManifest(path, JsonNode.Parse(value));
+        var ex = Assert.Throws<ModelMismatchException>(() => ModelSet.Load(_folder));
+        Assert.Contains(expectedFragment, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_ManifestInputNameDiffersFromModel_FailsAtLoadNamingTensorAndFile()
+    {
+        EditManifest("audio.model.input", JsonNode.Parse("\"waveform\""));
+        var ex = Assert.Throws<ModelMismatchException>(() => EmotionRecognizer.Create(_folder));
+        Assert.Contains("audio_encoder.onnx", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'waveform'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("input_values", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_ManifestFeatureDimensionDiffersFromModel_FailsAtLoadWithShapes()
+    {
+        EditManifest("video.model.outputShape", JsonNode.Parse("[-1, 1280]"));
+        var ex = Assert.Throws<ModelMismatchException>(() => EmotionRecognizer.Create(_folder));
+        Assert.Contains("[-1, 1280]", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("[-1, 64]", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_ModelFilesSwapped_FailsAtLoad()
+    {
+        File.Copy(Path.Combine(_folder, "fusion.onnx"), Path.Combine(_folder, "visual_encoder.onnx"), overwrite: true);
+        var ex = Assert.Throws<ModelMismatchException>(() => EmotionRecognizer.Create(_folder));
+        Assert.Contains("visual_encoder.onnx", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_CorruptModelFile_FailsAtLoad()
+    {
+        File.WriteAllBytes(Path.Combine(_folder, "audio_encoder.onnx"), [1, 2, 3, 4]);
+        var ex = Assert.Throws<ModelMismatchException>(() => EmotionRecognizer.Create(_folder));
+        Assert.Contains("audio_encoder.onnx", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_NegativeThreads_IsRefused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => EmotionRecognizer.Create(_folder, new OnnxRuntimeOptions { IntraOpNumThreads = -1 }));
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private void EditManifest(string path, JsonNode? value)
+    {
+        string file = Path.Combine(_folder, "neurosync.json");
+        JsonNode root = JsonNode.Parse(File.ReadAllText(file))!;
+        string[] parts = path.Split('.');
+        JsonNode node = root;
+        foreach (string part in parts[..^1])
+        {
+            node = node[part]!;
+        }
+
+        node[parts[^1]] = value;
+        File.WriteAllText(file, root.ToJsonString());
+    }
+}

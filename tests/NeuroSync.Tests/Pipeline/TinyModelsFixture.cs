@@ -1,0 +1,13 @@
+using NeuroSync.Tests.TestUtilities;
+
+namespace NeuroSync.Tests.Pipeline;
+
+/// <summary>One recognizer over the committed tiny model set, shared by a test class.</summary>
+public sealed class TinyModelsFixture : IDisposable
+{
+    public TinyModelsFixture() => Recognizer = EmotionRecognizer.Create(PipelineCases.TinyModels);
+
+    public EmotionRecognizer Recognizer { get; }
+
+    public void Dispose() => Recognizer.Dispose();
+}
