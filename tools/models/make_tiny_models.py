@@ -38,6 +38,7 @@ import scipy.io.wavfile
 import torch
 
 HERE = Path(__file__).resolve().parent
+sys.dont_write_bytecode = True  # keep tools/models free of __pycache__
 sys.path.insert(0, str(HERE))
 from neurosync_arch import (LABELS, EfficientNetConfig, EfficientNetFeatures, FusionConfig,  # noqa: E402
                             FusionHead, StageSpec, Wav2Vec2Config, Wav2Vec2Encoder)
@@ -350,6 +351,44 @@ BR, DK, TW = "astronaut_bright_640x480.png", "astronaut_dark_640x480.png", "two_
 CAT, VD, CV = "no_face_cat_640x480.png", "very_dark_640x480.png", "covered_camera_640x480.png"
 
 
+STEREO_44K = "Audio/speechlike_stereo_44100_pcm16.wav"
+
+
+def speechlike_bandlimited(t: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """A voice-like signal whose every component lies below 4 kHz (harmonics of a gliding 140 Hz pitch under a slow
+    syllable envelope), as (mid, side). Being band-limited, its ideal 16 kHz version is the same formula sampled at
+    16 kHz: that is what a perfect resampler (ffmpeg's, ours) must produce from the 44.1 kHz file."""
+    envelope = 0.55 + 0.45 * np.sin(2 * np.pi * 3.1 * t) * np.sin(2 * np.pi * 0.7 * t + 0.4)
+    mid = np.zeros_like(t)
+    for k in range(1, 26):                      # 25 harmonics of <= 140 Hz: at most 3.5 kHz
+        mid += (0.9 ** k) * np.sin(2 * np.pi * 140.0 * k * t + 0.3 * k * k)
+    mid *= 0.12 * envelope
+    side = 0.05 * np.sin(2 * np.pi * 523.0 * t) * envelope
+    return mid, side
+
+
+def write_stereo_44k() -> None:
+    """The 44.1 kHz stereo input of the `stereo_44k` case: left = mid + side, right = mid - side (mono mix = mid)."""
+    t = np.arange(int(3.0 * 44100)) / 44100.0
+    mid, side = speechlike_bandlimited(t)
+    stereo = np.stack([mid + side, mid - side], axis=1)
+    scipy.io.wavfile.write(str(TD / STEREO_44K), 44100, np.round(stereo * 32767).astype(np.int16))
+
+
+def stereo_44k_reference_16k() -> np.ndarray:
+    t = np.arange(int(3.0 * SAMPLE_RATE)) / float(SAMPLE_RATE)
+    return speechlike_bandlimited(t)[0].astype(np.float32)
+
+
+def case_audio(c: dict) -> Optional[np.ndarray]:
+    """A case's audio as the original's ffmpeg step would deliver it: 16 kHz mono float32."""
+    if c["audio"] is None:
+        return None
+    if c["audio"] == STEREO_44K:
+        return stereo_44k_reference_16k()
+    return read_wav_16k_mono(TD / c["audio"])
+
+
 def clip(n: int, sampled: Dict[int, str], filler: List[str]) -> List[str]:
     """n frames; frame k (1-based) is sampled[k] if given, else filler cycled."""
     out = []
@@ -386,6 +425,11 @@ CASES = [
          frames=clip(9, {}, [A, FL, TW]),
          description="9 frames (all with faces) but none is a 10th frame: no frame is sampled, so the "
                      "video input is zeros [10,3,224,224] exactly as with no frames."),
+    dict(case="stereo_44k", audio=STEREO_44K,
+         frames=clip(20, {10: FL, 20: BR}, [CAT]),
+         description="3 s of band-limited voice-like audio, 44.1 kHz stereo 16-bit PCM (left = mid + side, right = "
+                     "mid - side); the golden uses the ideal 16 kHz mono signal (mid sampled at 16 kHz), which any "
+                     "good resampler must reproduce; 20 frames with faces at 10 and 20."),
 ]
 
 ASSUMPTIONS = [
@@ -393,7 +437,8 @@ ASSUMPTIONS = [
     "encoder runs on zeros and the silence override applies. The original's behaviour without audio is "
     "not specified; this is the behaviour of a zero-filled fallback.",
     "Audio files are read as 16 kHz mono float32 samples as stored (the original converts with ffmpeg; "
-    "no resampling is needed for these files).",
+    "no resampling is needed for these files), except the 44.1 kHz stereo case, whose golden uses the ideal "
+    "16 kHz mono version of its band-limited signal (the formula sampled at 16 kHz).",
     "Frames are the listed image files decoded by OpenCV (BGR); a clip's frame k (1-based) is sampled "
     "when k % 10 == 0.",
     "Frame normalisation uses float32 arithmetic, (x/255 - mean)/std, mean/std applied in BGR order.",
@@ -404,8 +449,7 @@ ASSUMPTIONS = [
 
 def run_case(c: dict, audio_m: torch.nn.Module, visual_m: torch.nn.Module) -> dict:
     """Pre-processing and both encoders for one case (the fusion head is applied separately)."""
-    samples = read_wav_16k_mono(TD / c["audio"]) if c["audio"] else None
-    x_audio, rms, silent = preprocess_audio(samples)
+    x_audio, rms, silent = preprocess_audio(case_audio(c))
     x_video, finfo = preprocess_video(c["frames"])
     with torch.no_grad():
         a_feat = audio_m(torch.from_numpy(x_audio))            # [1, 349, 32]
@@ -489,8 +533,7 @@ def sensitivity_report(models, golden: Dict[str, np.ndarray]) -> List[dict]:
     out = []
     for case, variant, akw, vkw in SENSITIVITY:
         c = next(x for x in CASES if x["case"] == case)
-        samples = read_wav_16k_mono(TD / c["audio"]) if c["audio"] else None
-        xa, _, _ = preprocess_audio(samples, **akw)
+        xa, _, _ = preprocess_audio(case_audio(c), **akw)
         xv, _ = preprocess_video(c["frames"], **vkw)
         with torch.no_grad():
             _, p = head(fusion_m, audio_m(torch.from_numpy(xa)), visual_m(torch.from_numpy(xv))[None])
@@ -680,6 +723,7 @@ def main() -> None:
     for n in cross_check_preprocessing():
         print("  " + n)
 
+    write_stereo_44k()
     audio_m, visual_m = build_audio(), build_visual()
     print("running the original pipeline on the cases ...")
     results = [run_case(c, audio_m, visual_m) for c in CASES]
