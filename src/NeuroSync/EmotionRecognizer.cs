@@ -150,31 +150,30 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
 
         // The video path (face search, encoder) is the long one: it runs on the pool while this thread does the audio.
         Task<VideoPath> videoTask = Task.Run(() => RunVideoPathAsync(input.Frames ?? [], cancellationToken), cancellationToken);
-        AudioPath? audio = null;
-        VideoPath? video = null;
+        AudioPath audio;
         try
         {
             audio = await RunAudioPathAsync(input.Audio, cancellationToken).ConfigureAwait(false);
         }
-        finally
+        catch
         {
-            try
-            {
-                video = await videoTask.ConfigureAwait(false);
-            }
-            catch when (audio is null)
-            {
-                // The audio path already failed; its exception is the one that propagates.
-            }
+            await ReleaseWhenDoneAsync(videoTask).ConfigureAwait(false);
+            throw;
+        }
 
-            if (audio is null)
-            {
-                video?.Dispose();
-            }
+        VideoPath video;
+        try
+        {
+            video = await videoTask.ConfigureAwait(false);
+        }
+        catch
+        {
+            audio.Dispose();
+            throw;
         }
 
         using var audioPath = audio;
-        using var videoPath = video!;
+        using var videoPath = video;
         var mask = new ModalityMask(audioPath.Status, videoPath.Status);
 
         long fusionStart = Stopwatch.GetTimestamp();
@@ -242,6 +241,19 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
             _audioEncoder.Dispose();
             _visualEncoder.Dispose();
             _fusion.Dispose();
+        }
+    }
+
+    /// <summary>Waits for a video path that is no longer wanted and returns its buffers; its own failure is moot then.</summary>
+    private static async Task ReleaseWhenDoneAsync(Task<VideoPath> videoTask)
+    {
+        try
+        {
+            (await videoTask.ConfigureAwait(false)).Dispose();
+        }
+        catch (Exception ex) when (ex is NeuroSyncException or OperationCanceledException or ArgumentException)
+        {
+            // The audio path's exception is the one the caller sees.
         }
     }
 
