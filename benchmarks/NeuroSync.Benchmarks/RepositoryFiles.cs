@@ -5,7 +5,7 @@ namespace NeuroSync.Benchmarks;
 /// walking up from the program's folder (then from the working folder) to the one holding <c>NeuroSync.sln</c>.</remarks>
 public static class RepositoryFiles
 {
-    private static readonly Lazy<string> Root = new(FindRoot);
+    private static readonly Lazy<string> RootFolder = new(FindRoot);
 
     /// <summary>Returns the full path of a committed file.</summary>
     /// <param name="relativePath">The path from the repository root, with forward slashes.</param>
@@ -13,9 +13,12 @@ public static class RepositoryFiles
     /// <exception cref="FileNotFoundException">The file is not there.</exception>
     public static string Path(string relativePath)
     {
-        string path = System.IO.Path.Combine(Root.Value, relativePath);
-        return File.Exists(path) ? path : throw new FileNotFoundException($"Benchmark input '{relativePath}': expected it under {Root.Value}, found nothing.", path);
+        string path = System.IO.Path.Combine(RootFolder.Value, relativePath);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"Benchmark input '{relativePath}': expected it under {RootFolder.Value}, found nothing.", path);
     }
+
+    /// <summary>Gets the repository root (the folder holding <c>NeuroSync.sln</c>).</summary>
+    public static string Root => RootFolder.Value;
 
     private static string FindRoot()
     {

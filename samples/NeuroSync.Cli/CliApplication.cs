@@ -37,7 +37,15 @@ internal static class CliApplication
 
         try
         {
-            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output, Error = error });
+            // ProcessTerminationTimeout must be set explicitly: a new InvocationConfiguration leaves it null, and then Ctrl+C
+            // (SIGINT) and SIGTERM kill the process instead of cancelling the token the async commands (analyze, demo) receive.
+            return parse.Invoke(new InvocationConfiguration
+            {
+                EnableDefaultExceptionHandler = false,
+                Output = output,
+                Error = error,
+                ProcessTerminationTimeout = TimeSpan.FromSeconds(2),
+            });
         }
         catch (NeuroSyncException ex)
         {
@@ -74,14 +82,15 @@ internal static class CliApplication
         // A plain Command rather than RootCommand, whose name would be the assembly's (NeuroSync.Cli) rather than the command's.
         var root = new Command(
             Name,
-            "NeuroSync: multimodal (voice + face) emotion recognition front-ends. Runs the audio and video preprocessing on files "
-            + "and prints what the encoders would receive.")
+            "NeuroSync: multimodal (voice + face) emotion recognition. Recognises the emotion in a clip with a model set (analyze), "
+            + "or runs the audio and video front-ends on files and prints what the encoders would receive.")
         {
             new HelpOption(),
             new VersionOption(),
             DetectFacesCommand.Create(output),
             PreprocessAudioCommand.Create(output),
             PreprocessFramesCommand.Create(output),
+            AnalyzeCommand.Create(output),
             DemoCommand.Create(output),
         };
         return root;

@@ -7,4 +7,5 @@ namespace NeuroSync.Cli.Output;
 [JsonSerializable(typeof(IReadOnlyList<FaceBoxReport>))]
 [JsonSerializable(typeof(AudioReport))]
 [JsonSerializable(typeof(FramesReport))]
+[JsonSerializable(typeof(PredictionReport))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

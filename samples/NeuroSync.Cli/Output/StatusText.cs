@@ -10,6 +10,11 @@ internal static class StatusText
     /// <returns>The name.</returns>
     public static string Name(VideoStatus status) => JsonNamingPolicy.CamelCase.ConvertName(status.ToString());
 
+    /// <summary>The status's name in camelCase, as JSON prints it (<c>available</c>, <c>silent</c>, <c>missing</c>).</summary>
+    /// <param name="status">The status.</param>
+    /// <returns>The name.</returns>
+    public static string Name(AudioStatus status) => JsonNamingPolicy.CamelCase.ConvertName(status.ToString());
+
     /// <summary>Explains a video status in a few words.</summary>
     /// <param name="status">The status.</param>
     /// <returns>The explanation.</returns>
@@ -27,4 +32,15 @@ internal static class StatusText
     /// <param name="silent">Whether the clip is below the gate.</param>
     /// <returns>The explanation.</returns>
     public static string AudioVerdict(bool silent) => silent ? "silent (the encoder hears zeros)" : "available";
+
+    /// <summary>Explains an audio status in a few words.</summary>
+    /// <param name="status">The status.</param>
+    /// <returns>The explanation.</returns>
+    public static string Reason(AudioStatus status) => status switch
+    {
+        AudioStatus.Available => "available",
+        AudioStatus.Silent => "silent (the encoder hears zeros)",
+        AudioStatus.Missing => "missing (no audio given; the encoder hears zeros)",
+        _ => status.ToString(),
+    };
 }

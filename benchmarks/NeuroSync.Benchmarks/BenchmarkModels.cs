@@ -1,0 +1,35 @@
+namespace NeuroSync.Benchmarks;
+
+/// <summary>The model set the ONNX and end-to-end benchmarks load: <c>models/tiny</c>, or the folder named by <c>NEUROSYNC_MODELS</c>.</summary>
+/// <remarks><see cref="Program"/> makes a relative <c>NEUROSYNC_MODELS</c> absolute (against the folder the command was started in)
+/// before BenchmarkDotNet starts its benchmark processes, which inherit the variable but run in another folder.</remarks>
+public static class BenchmarkModels
+{
+    /// <summary>The environment variable that names another model folder (for example real-size models).</summary>
+    public const string EnvironmentVariable = "NEUROSYNC_MODELS";
+
+    /// <summary>The model set used when the variable is not set: the committed tiny test models (random weights).</summary>
+    public const string DefaultFolder = "models/tiny";
+
+    /// <summary>Gets the full path of the model folder to benchmark.</summary>
+    public static string Folder
+    {
+        get
+        {
+            string? configured = Environment.GetEnvironmentVariable(EnvironmentVariable);
+            return string.IsNullOrWhiteSpace(configured)
+                ? System.IO.Path.Combine(RepositoryFiles.Root, DefaultFolder)
+                : System.IO.Path.GetFullPath(configured);
+        }
+    }
+
+    /// <summary>Makes a relative <c>NEUROSYNC_MODELS</c> absolute for the benchmark processes (they run in another folder).</summary>
+    public static void PinForChildProcesses()
+    {
+        string? configured = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            Environment.SetEnvironmentVariable(EnvironmentVariable, System.IO.Path.GetFullPath(configured));
+        }
+    }
+}

@@ -1,0 +1,212 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using NeuroSync.Audio;
+using NeuroSync.Cli.Output;
+using NeuroSync.Models;
+using NeuroSync.Vision;
+
+namespace NeuroSync.Cli.Commands;
+
+/// <summary>
+/// <c>neurosync analyze --models &lt;folder&gt; [--audio &lt;in.wav&gt;] [--frames &lt;image-or-folder&gt;] [--json]</c>: the whole
+/// pipeline (front-ends, both encoders, fusion) on one clip, with the prediction, the modality mask and the time per stage.
+/// </summary>
+internal static class AnalyzeCommand
+{
+    /// <summary>The most images one clip may have (100 s at 30 frames per second); only the sampled ones are decoded.</summary>
+    private const int MaxFrames = 3000;
+
+    /// <summary>The width of a score bar at probability 1, in characters.</summary>
+    private const int BarWidth = 40;
+
+    /// <summary>Creates the command.</summary>
+    /// <param name="output">Where results go.</param>
+    /// <returns>The command.</returns>
+    public static Command Create(TextWriter output)
+    {
+        var models = new Option<string>("--models", "-m")
+        {
+            Description = "The model folder: neurosync.json and its three ONNX models. The repository's models/tiny is a tiny set with random weights (meaningless predictions).",
+            HelpName = "folder",
+            Required = true,
+        };
+        var audio = new Option<string?>("--audio", "-a")
+        {
+            Description = "The clip's sound: a WAV file (PCM 8/16/24/32-bit or 32-bit float, any rate and channel count; the first 7 s are used).",
+            HelpName = "in.wav",
+        };
+        var frames = new Option<string?>("--frames", "-f")
+        {
+            Description = "The clip's video: a folder whose image files are taken in name order as consecutive frames, or one image (one frame). "
+                + "The pipeline samples every 10th frame (the model set's stride), so 25 images give frames 10 and 20, and fewer than 10 "
+                + "(a single image, say) give none: the video then counts as 'no frames'.",
+            HelpName = "image-or-folder",
+        };
+        Option<bool> json = CommonOptions.Json();
+        var command = new Command(
+            "analyze",
+            "Recognise the emotion in a clip (voice, frames or both): front-ends, both encoders and the fusion head on ONNX Runtime. "
+            + "Prints the label, the score of every label, which modalities could be used, how much each moved the result, and the time per stage.")
+        {
+            models,
+            audio,
+            frames,
+            json,
+        };
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            parse.GetRequiredValue(models), parse.GetValue(audio), parse.GetValue(frames), parse.GetValue(json), output, cancellationToken));
+        return command;
+    }
+
+    /// <summary>Reads a WAV file, naming the file in any error.</summary>
+    /// <param name="path">The path given on the command line.</param>
+    /// <returns>The clip.</returns>
+    internal static AudioClip ReadAudio(string path)
+    {
+        string file = InputPaths.RequireFile(path, "Audio");
+        try
+        {
+            return AudioClip.ReadWav(file);
+        }
+        catch (InvalidAudioException ex)
+        {
+            // The library's messages name the part of the file at fault; add which file.
+            throw new InvalidAudioException($"'{Path.GetFileName(file)}': {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Describes a clip's sound on one line.</summary>
+    /// <param name="clip">The clip.</param>
+    /// <returns>Rate, channels and duration.</returns>
+    internal static string Describe(AudioClip clip) =>
+        string.Create(CultureInfo.InvariantCulture, $"{clip.SampleRate} Hz, {clip.Channels} channel(s), {clip.Duration.TotalSeconds:0.00} s");
+
+    /// <summary>Gets the frame stride of a recognizer's model set (every how many frames one is sampled).</summary>
+    /// <param name="recognizer">The recognizer.</param>
+    /// <returns>The stride.</returns>
+    internal static int FrameStride(EmotionRecognizer recognizer) =>
+        (recognizer.GetService(typeof(ModelManifest)) as ModelManifest)?.Video.FrameStride ?? 10;
+
+    /// <summary>Writes a prediction as text: label, score bars, modalities, sampled frames, contributions and timings.</summary>
+    /// <param name="prediction">The prediction.</param>
+    /// <param name="recognizer">The recognizer that made it (for the silence gate's threshold).</param>
+    /// <param name="frameName">Names a frame by its 0-based index in the clip.</param>
+    /// <param name="output">Where to write.</param>
+    internal static void WriteText(EmotionPrediction prediction, EmotionRecognizer recognizer, Func<int, string> frameName, TextWriter output)
+    {
+        var report = PredictionReport.From(prediction);
+        var manifest = recognizer.GetService(typeof(ModelManifest)) as ModelManifest;
+        CultureInfo inv = CultureInfo.InvariantCulture;
+
+        output.WriteLine(string.Create(inv, $"Prediction: {report.Label} (confidence {report.Confidence:0.000})"));
+        if (report.Label != report.RawLabel)
+        {
+            output.WriteLine($"  the highest score is '{report.RawLabel}', a label that needs a voice, and the audio is {StatusText.Name(prediction.Mask.Audio)}: reported as '{report.Label}'");
+        }
+
+        int labelWidth = report.Scores.Keys.Max(l => l.Length);
+        foreach (var (label, score) in report.Scores)
+        {
+            string marker = label == report.RawLabel ? " <" : string.Empty;
+            output.WriteLine(string.Create(inv, $"  {label.PadRight(labelWidth)}  {score:0.000}  {new string('#', (int)MathF.Round(score * BarWidth))}{marker}"));
+        }
+
+        output.WriteLine();
+        output.WriteLine($"Modality mask: {prediction.Mask}");
+        string gate = manifest is null ? string.Empty : string.Create(inv, $" (gate {manifest.Audio.SilenceRmsThreshold:0.###})");
+        output.WriteLine(string.Create(inv, $"  audio: {StatusText.Reason(prediction.Mask.Audio)}, rms {prediction.AudioRms:0.#####}{gate}"));
+        output.WriteLine($"  video: {StatusText.Reason(prediction.Mask.Video)}; {report.Video.Frames} frame(s) sampled, {report.Video.Faces} with a face");
+        if (prediction.Frames.Count > 0)
+        {
+            string[] names = [.. prediction.Frames.Select(f => frameName(f.FrameIndex))];
+            int nameWidth = Math.Max(4, names.Max(n => n.Length));
+            output.WriteLine($"    {"frame",5}  {"file".PadRight(nameWidth)}  {"face box (x, y, w, h)",-22}  {"mean luma",9}  {"std luma",8}  status");
+            for (int i = 0; i < prediction.Frames.Count; i++)
+            {
+                FrameAnalysis f = prediction.Frames[i];
+                string box = f.Face is { } b ? $"{b.X}, {b.Y}, {b.Width}, {b.Height}" : "none (whole frame)";
+                output.WriteLine(string.Create(inv, $"    {f.FrameIndex + 1,5}  {names[i].PadRight(nameWidth)}  {box,-22}  {f.MeanLuma,9:0.0}  {f.LumaStdDev,8:0.0}  {StatusText.Name(f.Status)}"));
+            }
+        }
+
+        if (report.Contributions is { } c)
+        {
+            output.WriteLine(string.Create(inv, $"Contributions: audio {c.Audio:0.0000}, video {c.Video:0.0000} (how far the scores move, 0 to 1, when that modality is replaced by its zero input)"));
+        }
+
+        StageTimingsReport t = report.TimingsMs;
+        output.WriteLine(string.Create(
+            inv,
+            $"Timings (ms): audio preprocessing {t.AudioPreprocessing:0.0}, audio encoder {t.AudioEncoder:0.0}, video preprocessing {t.VideoPreprocessing:0.0}, visual encoder {t.VisualEncoder:0.0}, fusion {t.Fusion:0.0}, total {t.Total:0.0}"));
+        output.WriteLine("  (the audio and video paths run concurrently; a stage skipped because its output for silence or blank frames is cached shows 0)");
+    }
+
+    private static async Task<int> RunAsync(string models, string? audioPath, string? framesPath, bool json, TextWriter output, CancellationToken cancellationToken)
+    {
+        // System.CommandLine starts watching for Ctrl+C once the action returns its task; yield so that happens before the slow part.
+        await Task.Yield();
+        if (models.Length == 0)
+        {
+            throw new CliUsageException("--models: expected a model folder, found an empty string.");
+        }
+
+        if (audioPath is null && framesPath is null)
+        {
+            throw new CliUsageException("analyze: expected --audio <in.wav>, --frames <image-or-folder> or both, found neither.");
+        }
+
+        if (audioPath is { Length: 0 })
+        {
+            throw new CliUsageException("--audio: expected a WAV file, found an empty string.");
+        }
+
+        if (framesPath is { Length: 0 })
+        {
+            throw new CliUsageException("--frames: expected an image or a folder of images, found an empty string.");
+        }
+
+        // Inputs first: a typo in a path should not wait for the models to load.
+        AudioClip? clip = audioPath is null ? null : ReadAudio(audioPath);
+        IReadOnlyList<string>? files = framesPath is null ? null : InputPaths.ImageFiles(framesPath);
+        if (files is not null && files.Count > MaxFrames)
+        {
+            throw new CliInputException($"Images '{framesPath}': expected at most {MaxFrames} frames, found {files.Count}.");
+        }
+
+        using EmotionRecognizer recognizer = EmotionRecognizer.Create(models);
+        using ClipFrames? frames = files is null ? null : new ClipFrames(files);
+        int stride = FrameStride(recognizer);
+        frames?.Preload(Enumerable.Range(1, frames.Count / stride).Select(k => (k * stride) - 1));
+        cancellationToken.ThrowIfCancellationRequested();
+
+        EmotionPrediction prediction = await recognizer.RecognizeAsync(new EmotionInput { Audio = clip, Frames = frames }, cancellationToken).ConfigureAwait(false);
+        if (json)
+        {
+            output.WriteLine(JsonSerializer.Serialize(PredictionReport.From(prediction), CliJsonContext.Default.PredictionReport));
+            return ExitCodes.Success;
+        }
+
+        var manifest = recognizer.GetService(typeof(ModelManifest)) as ModelManifest;
+        var set = recognizer.GetService(typeof(ModelSet)) as ModelSet;
+        output.WriteLine($"Model set: {manifest?.Name ?? "?"} ({set?.Directory ?? models})");
+        output.WriteLine(clip is null ? "Audio:  none" : $"Audio:  {Path.GetFileName(audioPath)}, {Describe(clip)}");
+        if (frames is null)
+        {
+            output.WriteLine("Frames: none");
+        }
+        else
+        {
+            string source = File.Exists(framesPath) ? $"1 image ('{framesPath}')" : $"{frames.Count} images from '{framesPath}' in name order";
+            output.WriteLine($"Frames: {source}; one frame in {stride} is sampled: {frames.Count / stride}");
+            if (frames.Count < stride)
+            {
+                output.WriteLine($"  note: fewer than {stride} frames give no sample, so the video counts as 'no frames'; give a folder of consecutive frames.");
+            }
+        }
+
+        output.WriteLine();
+        WriteText(prediction, recognizer, i => frames?.FileName(i) ?? string.Empty, output);
+        return ExitCodes.Success;
+    }
+}
