@@ -149,8 +149,8 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         long start = Stopwatch.GetTimestamp();
 
         // The video path (face search, encoder) is the long one: it runs on the pool while this thread does the audio.
-        Task<VideoPath> videoTask = Task.Run(() => RunVideoPathAsync(input.Frames ?? [], cancellationToken), cancellationToken);
-        AudioPath audio;
+        Task<ModalityPath<VideoStatus>> videoTask = Task.Run(() => RunVideoPathAsync(input.Frames ?? [], cancellationToken), cancellationToken);
+        ModalityPath<AudioStatus> audio;
         try
         {
             audio = await RunAudioPathAsync(input.Audio, cancellationToken).ConfigureAwait(false);
@@ -161,7 +161,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
             throw;
         }
 
-        VideoPath video;
+        ModalityPath<VideoStatus> video;
         try
         {
             video = await videoTask.ConfigureAwait(false);
@@ -245,7 +245,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
     }
 
     /// <summary>Waits for a video path that is no longer wanted and returns its buffers; its own failure is moot then.</summary>
-    private static async Task ReleaseWhenDoneAsync(Task<VideoPath> videoTask)
+    private static async Task ReleaseWhenDoneAsync(Task<ModalityPath<VideoStatus>> videoTask)
     {
         try
         {
@@ -276,11 +276,11 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         return probabilities;
     }
 
-    private async Task<AudioPath> RunAudioPathAsync(AudioClip? clip, CancellationToken cancellationToken)
+    private async Task<ModalityPath<AudioStatus>> RunAudioPathAsync(AudioClip? clip, CancellationToken cancellationToken)
     {
         if (clip is null)
         {
-            return new AudioPath(AudioStatus.Missing, 0f, await _silentAudio.GetAsync(cancellationToken).ConfigureAwait(false), owned: false, TimeSpan.Zero, TimeSpan.Zero);
+            return new(AudioStatus.Missing, await _silentAudio.GetAsync(cancellationToken).ConfigureAwait(false), owned: false, TimeSpan.Zero, TimeSpan.Zero);
         }
 
         long start = Stopwatch.GetTimestamp();
@@ -291,12 +291,12 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
             TimeSpan preprocessing = Stopwatch.GetElapsedTime(start);
             if (result.Status != AudioStatus.Available)
             {
-                return new AudioPath(result.Status, result.Rms, await _silentAudio.GetAsync(cancellationToken).ConfigureAwait(false), owned: false, preprocessing, TimeSpan.Zero);
+                return new(result.Status, await _silentAudio.GetAsync(cancellationToken).ConfigureAwait(false), owned: false, preprocessing, TimeSpan.Zero) { Rms = result.Rms };
             }
 
             long encoderStart = Stopwatch.GetTimestamp();
             FeatureMatrix features = await _audioEncoder.EncodeAsync(waveform.AsMemory(0, _audioPreprocessor.MaxSamples), cancellationToken).ConfigureAwait(false);
-            return new AudioPath(result.Status, result.Rms, features, owned: true, preprocessing, Stopwatch.GetElapsedTime(encoderStart));
+            return new(result.Status, features, owned: true, preprocessing, Stopwatch.GetElapsedTime(encoderStart)) { Rms = result.Rms };
         }
         finally
         {
@@ -304,13 +304,13 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         }
     }
 
-    private async Task<VideoPath> RunVideoPathAsync(IReadOnlyList<VideoFrame> frames, CancellationToken cancellationToken)
+    private async Task<ModalityPath<VideoStatus>> RunVideoPathAsync(IReadOnlyList<VideoFrame> frames, CancellationToken cancellationToken)
     {
         long start = Stopwatch.GetTimestamp();
         int length = _videoPreprocessor.TensorLength(frames.Count);
         if (_videoPreprocessor.SampledFrameCount(frames.Count) == 0)
         {
-            return new VideoPath(VideoStatus.NoFrames, [], await _blankVideo.GetAsync(cancellationToken).ConfigureAwait(false), owned: false, TimeSpan.Zero, TimeSpan.Zero);
+            return new(VideoStatus.NoFrames, await _blankVideo.GetAsync(cancellationToken).ConfigureAwait(false), owned: false, TimeSpan.Zero, TimeSpan.Zero);
         }
 
         float[] tensor = ArrayPool<float>.Shared.Rent(length);
@@ -320,7 +320,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
             TimeSpan preprocessing = Stopwatch.GetElapsedTime(start);
             long encoderStart = Stopwatch.GetTimestamp();
             FeatureMatrix features = await _visualEncoder.EncodeAsync(tensor.AsMemory(0, length), result.TensorFrameCount, cancellationToken).ConfigureAwait(false);
-            return new VideoPath(result.Status, result.Frames, features, owned: true, preprocessing, Stopwatch.GetElapsedTime(encoderStart));
+            return new(result.Status, features, owned: true, preprocessing, Stopwatch.GetElapsedTime(encoderStart)) { Frames = result.Frames };
         }
         finally
         {
@@ -329,7 +329,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
     }
 
     /// <summary>Total variation distance between the prediction and the one with a modality's features replaced by its zero-input features.</summary>
-    private async Task<ModalityContributions> ComputeContributionsAsync(AudioPath audio, VideoPath video, ModalityMask mask, float[] probabilities, CancellationToken cancellationToken)
+    private async Task<ModalityContributions> ComputeContributionsAsync(ModalityPath<AudioStatus> audio, ModalityPath<VideoStatus> video, ModalityMask mask, float[] probabilities, CancellationToken cancellationToken)
     {
         FeatureMatrix silentAudio = await _silentAudio.GetAsync(cancellationToken).ConfigureAwait(false);
         FeatureMatrix blankVideo = await _blankVideo.GetAsync(cancellationToken).ConfigureAwait(false);
@@ -353,11 +353,11 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         }
     }
 
-    private sealed class AudioPath(AudioStatus status, float rms, FeatureMatrix features, bool owned, TimeSpan preprocessingTime, TimeSpan encoderTime) : IDisposable
+    /// <summary>One modality's encoder features with its status and timings; disposes the features unless they are a cached zero-input output.</summary>
+    private sealed class ModalityPath<TStatus>(TStatus status, FeatureMatrix features, bool owned, TimeSpan preprocessingTime, TimeSpan encoderTime) : IDisposable
+        where TStatus : struct, Enum
     {
-        public AudioStatus Status => status;
-
-        public float Rms => rms;
+        public TStatus Status => status;
 
         public FeatureMatrix Features => features;
 
@@ -365,26 +365,9 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
 
         public TimeSpan EncoderTime => encoderTime;
 
-        public void Dispose()
-        {
-            if (owned)
-            {
-                features.Dispose();
-            }
-        }
-    }
+        public float Rms { get; init; }
 
-    private sealed class VideoPath(VideoStatus status, IReadOnlyList<FrameAnalysis> frames, FeatureMatrix features, bool owned, TimeSpan preprocessingTime, TimeSpan encoderTime) : IDisposable
-    {
-        public VideoStatus Status => status;
-
-        public IReadOnlyList<FrameAnalysis> Frames => frames;
-
-        public FeatureMatrix Features => features;
-
-        public TimeSpan PreprocessingTime => preprocessingTime;
-
-        public TimeSpan EncoderTime => encoderTime;
+        public IReadOnlyList<FrameAnalysis> Frames { get; init; } = [];
 
         public void Dispose()
         {
