@@ -16,6 +16,7 @@ internal readonly record struct TensorSpec(string Name, IReadOnlyList<long> Shap
 internal sealed class OnnxModel : IDisposable
 {
     private readonly InferenceSession _session;
+    private int _disposed;
 
     public OnnxModel(string path, IReadOnlyList<TensorSpec> inputs, IReadOnlyList<TensorSpec> outputs, OnnxRuntimeOptions options)
     {
@@ -42,6 +43,7 @@ internal sealed class OnnxModel : IDisposable
     /// <summary>Runs the model; the caller disposes the outputs.</summary>
     public IDisposableReadOnlyCollection<OrtValue> Run(IReadOnlyCollection<string> inputNames, IReadOnlyCollection<OrtValue> inputs, IReadOnlyCollection<string> outputNames, CancellationToken cancellationToken)
     {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         cancellationToken.ThrowIfCancellationRequested();
         using var runOptions = new RunOptions();
         using var registration = cancellationToken.Register(static state => ((RunOptions)state!).Terminate = true, runOptions);
@@ -59,7 +61,13 @@ internal sealed class OnnxModel : IDisposable
         }
     }
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _session.Dispose();
+        }
+    }
 
     private static (InferenceSession Session, OnnxExecutionProvider Provider) CreateSession(string path, OnnxRuntimeOptions options)
     {

@@ -1,0 +1,75 @@
+using Microsoft.Extensions.Options;
+using NeuroSync.Models;
+using NeuroSync.Onnx;
+
+namespace NeuroSync.DependencyInjection;
+
+/// <summary>Checks <see cref="NeuroSyncOptions"/> at start-up, including that the model folder loads, so a host with a
+/// wrong setting fails before serving anything. Messages name the setting by its configuration key.</summary>
+internal sealed class NeuroSyncOptionsValidator : IValidateOptions<NeuroSyncOptions>
+{
+    public ValidateOptionsResult Validate(string? name, NeuroSyncOptions options)
+    {
+        var failures = new List<string>();
+        const string Prefix = NeuroSyncOptions.SectionName;
+        if (string.IsNullOrWhiteSpace(options.ModelPath))
+        {
+            failures.Add($"{Prefix}:ModelPath: expected the path of a model folder (with neurosync.json), found none.");
+        }
+        else
+        {
+            try
+            {
+                ModelSet.Load(options.ModelPath);
+            }
+            catch (ModelMismatchException ex)
+            {
+                failures.Add($"{Prefix}:ModelPath: {ex.Message}");
+            }
+        }
+
+        OnnxRuntimeOptions ort = options.OnnxRuntime ?? new OnnxRuntimeOptions();
+        if (!Enum.IsDefined(ort.ExecutionProvider))
+        {
+            failures.Add($"{Prefix}:OnnxRuntime:ExecutionProvider: expected one of [{string.Join(", ", Enum.GetNames<OnnxExecutionProvider>())}], found {(int)ort.ExecutionProvider}.");
+        }
+
+        if (ort.IntraOpNumThreads < 0 || ort.InterOpNumThreads < 0)
+        {
+            failures.Add($"{Prefix}:OnnxRuntime:IntraOpNumThreads/InterOpNumThreads: expected 0 (automatic) or more, found {ort.IntraOpNumThreads} and {ort.InterOpNumThreads}.");
+        }
+
+        if (ort.CudaDeviceId < 0)
+        {
+            failures.Add($"{Prefix}:OnnxRuntime:CudaDeviceId: expected 0 or more, found {ort.CudaDeviceId}.");
+        }
+
+        if (options.Audio?.SilenceRmsThreshold is { } threshold && !(threshold >= 0 && threshold <= 1))
+        {
+            failures.Add($"{Prefix}:Audio:SilenceRmsThreshold: expected 0 to 1 (RMS of samples in [-1, 1]), found {threshold}.");
+        }
+
+        NeuroSyncVideoOptions video = options.Video ?? new NeuroSyncVideoOptions();
+        if (video.FrameStride is < 1)
+        {
+            failures.Add($"{Prefix}:Video:FrameStride: expected 1 or more, found {video.FrameStride}.");
+        }
+
+        if (video.TooDarkMeanLuma is { } dark && !(dark >= 0 && dark <= 255))
+        {
+            failures.Add($"{Prefix}:Video:TooDarkMeanLuma: expected 0 to 255, found {dark}.");
+        }
+
+        if (video.CoveredLumaStdDev is { } flat && !(flat >= 0 && flat <= 255))
+        {
+            failures.Add($"{Prefix}:Video:CoveredLumaStdDev: expected 0 to 255, found {flat}.");
+        }
+
+        if (video.ChannelOrder is { } order && !Enum.IsDefined(order))
+        {
+            failures.Add($"{Prefix}:Video:ChannelOrder: expected Bgr or Rgb, found {(int)order}.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,94 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using NeuroSync;
+using NeuroSync.Audio;
+using NeuroSync.DependencyInjection;
+using NeuroSync.Fusion;
+using NeuroSync.Models;
+using NeuroSync.Onnx;
+using NeuroSync.Vision;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers NeuroSync in a service collection.</summary>
+public static class NeuroSyncServiceCollectionExtensions
+{
+    /// <summary>Adds NeuroSync, configured in code.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets the options; at least <see cref="NeuroSyncOptions.ModelPath"/>.</param>
+    /// <returns>A builder to replace parts.</returns>
+    /// <remarks>
+    /// Registers singletons with TryAdd semantics, so a part registered earlier is kept: <see cref="IEmotionRecognizer"/>,
+    /// <see cref="IAudioEncoder"/>, <see cref="IVisualEncoder"/>, <see cref="IFusionEngine"/>, <see cref="IFaceDetector"/>,
+    /// <see cref="AudioPreprocessor"/>, <see cref="VideoPreprocessor"/> and <see cref="ModelSet"/>. The container creates each
+    /// once and disposes them with itself. Options are validated when the host starts.
+    /// </remarks>
+    public static NeuroSyncBuilder AddNeuroSync(this IServiceCollection services, Action<NeuroSyncOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<NeuroSyncOptions>().Configure(configure);
+        return AddCore(services);
+    }
+
+    /// <summary>Adds NeuroSync, configured from a configuration section such as <c>configuration.GetSection("NeuroSync")</c>.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The section holding <c>ModelPath</c>, <c>OnnxRuntime</c>, <c>Audio</c> and <c>Video</c>.</param>
+    /// <returns>A builder to replace parts.</returns>
+    public static NeuroSyncBuilder AddNeuroSync(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<NeuroSyncOptions>().Bind(configuration);
+        return AddCore(services);
+    }
+
+    private static NeuroSyncBuilder AddCore(IServiceCollection services)
+    {
+        services.AddOptions<NeuroSyncOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NeuroSyncOptions>, NeuroSyncOptionsValidator>());
+
+        services.TryAddSingleton(sp => ModelSet.Load(Options(sp).ModelPath!));
+        services.TryAddSingleton<IAudioEncoder>(sp => new OnnxAudioEncoder(sp.GetRequiredService<ModelSet>(), Options(sp).OnnxRuntime));
+        services.TryAddSingleton<IVisualEncoder>(sp => new OnnxVisualEncoder(sp.GetRequiredService<ModelSet>(), Options(sp).OnnxRuntime));
+        services.TryAddSingleton<IFusionEngine>(sp => new OnnxFusionEngine(sp.GetRequiredService<ModelSet>(), Options(sp).OnnxRuntime));
+        services.TryAddSingleton<IFaceDetector>(sp => new HaarFaceDetector(options: sp.GetRequiredService<ModelSet>().CreateHaarDetectorOptions()));
+        services.TryAddSingleton(sp =>
+        {
+            AudioPreprocessingOptions audio = sp.GetRequiredService<ModelSet>().CreateAudioPreprocessingOptions();
+            audio.SilenceRmsThreshold = Options(sp).Audio.SilenceRmsThreshold ?? audio.SilenceRmsThreshold;
+            return new AudioPreprocessor(audio);
+        });
+        services.TryAddSingleton(sp =>
+        {
+            VideoPreprocessingOptions video = sp.GetRequiredService<ModelSet>().CreateVideoPreprocessingOptions();
+            NeuroSyncVideoOptions overrides = Options(sp).Video;
+            video.FrameStride = overrides.FrameStride ?? video.FrameStride;
+            video.TooDarkMeanLuma = overrides.TooDarkMeanLuma ?? video.TooDarkMeanLuma;
+            video.CoveredLumaStdDev = overrides.CoveredLumaStdDev ?? video.CoveredLumaStdDev;
+            video.ChannelOrder = overrides.ChannelOrder ?? video.ChannelOrder;
+            return new VideoPreprocessor(sp.GetRequiredService<IFaceDetector>(), video);
+        });
+        services.TryAddSingleton<IEmotionRecognizer>(sp =>
+        {
+            ModelSet modelSet = sp.GetRequiredService<ModelSet>();
+            return new EmotionRecognizer(
+                sp.GetRequiredService<IAudioEncoder>(),
+                sp.GetRequiredService<IVisualEncoder>(),
+                sp.GetRequiredService<IFusionEngine>(),
+                sp.GetRequiredService<AudioPreprocessor>(),
+                sp.GetRequiredService<VideoPreprocessor>(),
+                new EmotionRecognizerOptions
+                {
+                    SilenceOverrideLabels = modelSet.Manifest.Postprocessing.SilenceOverrideLabels,
+                    SilenceOverrideLabel = modelSet.Manifest.Postprocessing.SilenceOverrideLabel,
+                    ComputeContributions = Options(sp).ComputeContributions,
+                },
+                modelSet.Manifest.Video.EmptyVideoFrameCount);
+        });
+        return new NeuroSyncBuilder(services);
+    }
+
+    private static NeuroSyncOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<NeuroSyncOptions>>().Value;
+}

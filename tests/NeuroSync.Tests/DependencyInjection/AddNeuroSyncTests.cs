@@ -1,0 +1,168 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using NeuroSync.Audio;
+using NeuroSync.DependencyInjection;
+using NeuroSync.Models;
+using NeuroSync.Onnx;
+using NeuroSync.Tests.Pipeline;
+using NeuroSync.Tests.TestUtilities;
+using NeuroSync.Tests.Vision;
+using NeuroSync.Vision;
+
+namespace NeuroSync.Tests.DependencyInjection;
+
+public class AddNeuroSyncTests
+{
+    [Fact]
+    public async Task AddNeuroSync_TinyModels_GivesSingletonRecognizerMatchingTheGolden()
+    {
+        using ServiceProvider provider = Build(s => s.AddNeuroSync(o => o.ModelPath = PipelineCases.TinyModels));
+        var recognizer = provider.GetRequiredService<IEmotionRecognizer>();
+        PipelineCase golden = PipelineCases.Load().Cases.Single(c => c.Case == "speech_and_face");
+        using var clip = EmotionRecognizerParityTests.Clip.Load(golden);
+
+        EmotionPrediction prediction = await recognizer.RecognizeAsync(clip.Input);
+
+        Assert.Same(recognizer, provider.GetRequiredService<IEmotionRecognizer>());
+        Assert.Same(provider.GetRequiredService<IAudioEncoder>(), recognizer.GetService(typeof(IAudioEncoder)));
+        EmotionRecognizerParityTests.AssertClose(golden.Probabilities, prediction.Scores, golden.Case);
+    }
+
+    [Fact]
+    public async Task AddNeuroSync_FromConfigurationSection_BindsEverySection()
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["NeuroSync:ModelPath"] = PipelineCases.TinyModels,
+            ["NeuroSync:OnnxRuntime:IntraOpNumThreads"] = "1",
+            ["NeuroSync:OnnxRuntime:ExecutionProvider"] = "Cpu",
+            ["NeuroSync:Audio:SilenceRmsThreshold"] = "0.5",
+            ["NeuroSync:Video:FrameStride"] = "1",
+            ["NeuroSync:ComputeContributions"] = "false",
+        }).Build();
+        using ServiceProvider provider = Build(s => s.AddNeuroSync(configuration.GetSection(NeuroSyncOptions.SectionName)));
+
+        NeuroSyncOptions options = provider.GetRequiredService<IOptions<NeuroSyncOptions>>().Value;
+        EmotionPrediction prediction = await provider.GetRequiredService<IEmotionRecognizer>()
+            .RecognizeAsync(new EmotionInput { Audio = AudioClip.ReadWav(TestFiles.Path("Audio", "speechlike_9s.wav")) });
+
+        Assert.Equal(1, options.OnnxRuntime.IntraOpNumThreads);
+        Assert.Equal(AudioStatus.Silent, prediction.Mask.Audio); // rms 0.129 is below the 0.5 override
+        Assert.Null(prediction.Contributions);
+        Assert.Equal(1 * 3 * 224 * 224, provider.GetRequiredService<VideoPreprocessor>().TensorLength(1));
+    }
+
+    [Fact]
+    public void Start_MissingModelPath_FailsNamingTheSetting()
+    {
+        using ServiceProvider provider = Build(s => s.AddNeuroSync(_ => { }));
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+        Assert.Contains("NeuroSync:ModelPath", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Start_ModelPathWithoutManifest_FailsNamingTheSettingAndTheFolder()
+    {
+        string empty = Directory.CreateTempSubdirectory("neurosync-empty-").FullName;
+        using ServiceProvider provider = Build(s => s.AddNeuroSync(o => o.ModelPath = empty));
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+        Assert.Contains("NeuroSync:ModelPath", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("neurosync.json", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Start_NegativeSilenceThreshold_FailsNamingTheSetting()
+    {
+        using ServiceProvider provider = Build(s => s.AddNeuroSync(o =>
+        {
+            o.ModelPath = PipelineCases.TinyModels;
+            o.Audio.SilenceRmsThreshold = -0.1f;
+        }));
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+        Assert.Contains("NeuroSync:Audio:SilenceRmsThreshold", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Start_UnknownExecutionProviderInConfiguration_FailsNamingTheSetting()
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ModelPath"] = PipelineCases.TinyModels,
+            ["OnnxRuntime:ExecutionProvider"] = "Tpu",
+        }).Build();
+        using ServiceProvider provider = Build(s => s.AddNeuroSync(configuration));
+
+        var ex = Assert.ThrowsAny<Exception>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+        Assert.Contains("ExecutionProvider", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Start_UnknownExecutionProviderInCode_FailsNamingTheSetting()
+    {
+        using ServiceProvider provider = Build(s => s.AddNeuroSync(o =>
+        {
+            o.ModelPath = PipelineCases.TinyModels;
+            o.OnnxRuntime.ExecutionProvider = (OnnxExecutionProvider)42;
+        }));
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+        Assert.Contains("NeuroSync:OnnxRuntime:ExecutionProvider", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task CustomFaceDetector_RegisteredBeforeOrAfter_IsTheOneTheRecognizerUses(bool before)
+    {
+        var detector = new TestFaceDetector { DetectFacesCallback = _ => [new FaceBox(10, 20, 30, 40)] };
+        using ServiceProvider provider = Build(s =>
+        {
+            if (before)
+            {
+                s.AddSingleton<IFaceDetector>(detector);
+            }
+
+            s.AddNeuroSync(o => o.ModelPath = PipelineCases.TinyModels);
+            if (!before)
+            {
+                s.AddSingleton<IFaceDetector>(detector);
+            }
+        });
+        using var frame = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(TestFiles.Path("Images", "no_face_cat_640x480.png"));
+
+        EmotionPrediction prediction = await provider.GetRequiredService<IEmotionRecognizer>()
+            .RecognizeAsync(new EmotionInput { Frames = Enumerable.Repeat(new VideoFrame(frame), 10).ToList() });
+
+        Assert.Equal(1, detector.Calls);
+        Assert.Equal(new FaceBox(10, 20, 30, 40), Assert.Single(prediction.Frames).Face);
+        Assert.Equal(VideoStatus.Available, prediction.Mask.Video);
+    }
+
+    [Fact]
+    public void Builder_UseFaceDetector_ReplacesTheDefault()
+    {
+        var detector = new TestFaceDetector();
+        using ServiceProvider provider = Build(s => s.AddNeuroSync(o => o.ModelPath = PipelineCases.TinyModels).UseFaceDetector(_ => detector));
+        Assert.Same(detector, provider.GetRequiredService<IFaceDetector>());
+    }
+
+    [Fact]
+    public async Task DisposeContainer_DisposesTheModelsItCreated()
+    {
+        ServiceProvider provider = Build(s => s.AddNeuroSync(o => o.ModelPath = PipelineCases.TinyModels));
+        var recognizer = provider.GetRequiredService<IEmotionRecognizer>();
+        var encoder = provider.GetRequiredService<IAudioEncoder>();
+
+        provider.Dispose();
+
+        await Assert.ThrowsAnyAsync<ObjectDisposedException>(() => recognizer.RecognizeAsync(new EmotionInput()));
+        await Assert.ThrowsAnyAsync<ObjectDisposedException>(async () => await encoder.EncodeAsync(new float[encoder.InputLength]));
+    }
+
+    private static ServiceProvider Build(Action<IServiceCollection> configure)
+    {
+        var services = new ServiceCollection();
+        configure(services);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+}
