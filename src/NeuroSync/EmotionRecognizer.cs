@@ -1,10 +1,15 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Numerics.Tensors;
 using NeuroSync.Audio;
 using NeuroSync.Fusion;
 using NeuroSync.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using NeuroSync.Onnx;
+using NeuroSync.Telemetry;
 using NeuroSync.Vision;
 
 namespace NeuroSync;
@@ -17,7 +22,7 @@ namespace NeuroSync;
 /// <para>Thread-safe: one instance serves concurrent calls; per-call state lives in locals and pooled buffers.</para>
 /// <para>Unlike the original it never runs an encoder on an all-zero input more than once: silent or missing audio and
 /// clips without frames reuse the encoder's output for zeros, computed on first need (identical to running it).</para>
-/// <para>A recognizer made by <see cref="Create(string, OnnxRuntimeOptions?)"/> owns its models and disposes them; one
+/// <para>A recognizer made by <see cref="Create(string, OnnxRuntimeOptions?, ILoggerFactory?, IMeterFactory?)"/> owns its models and disposes them; one
 /// built from parts leaves the parts to their owner.</para>
 /// </remarks>
 public sealed class EmotionRecognizer : IEmotionRecognizer
@@ -33,6 +38,9 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
     private readonly ZeroInputFeatures _blankVideo;
     private readonly ModelSet? _modelSet;
     private readonly bool _ownsParts;
+    private readonly ILogger _logger;
+    private readonly RecognizerMetrics _metrics;
+    private readonly ConcurrentDictionary<int, bool> _resampledRates = new();
     private int _disposed;
 
     /// <summary>Builds a recognizer from parts (for example ones registered in a DI container, which keeps owning them).</summary>
@@ -43,6 +51,9 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
     /// <param name="videoPreprocessor">The video front-end; its crop size must equal the encoder's.</param>
     /// <param name="options">Post-processing settings; the original's when <see langword="null"/>.</param>
     /// <param name="emptyVideoFrameCount">How many zero frames stand for a clip without frames (10 in the original).</param>
+    /// <param name="loggerFactory">Where logs go; none when <see langword="null"/>.</param>
+    /// <param name="meterFactory">Creates the <c>NeuroSync</c> meter (DI's, so tests and hosts can isolate it); the recognizer
+    /// owns a meter of its own when <see langword="null"/>.</param>
     /// <exception cref="ArgumentException">The parts do not fit together; the message says which sizes differ.</exception>
     public EmotionRecognizer(
         IAudioEncoder audioEncoder,
@@ -51,8 +62,10 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         AudioPreprocessor audioPreprocessor,
         VideoPreprocessor videoPreprocessor,
         EmotionRecognizerOptions? options = null,
-        int emptyVideoFrameCount = 10)
-        : this(audioEncoder, visualEncoder, fusion, audioPreprocessor, videoPreprocessor, options, emptyVideoFrameCount, modelSet: null, ownsParts: false)
+        int emptyVideoFrameCount = 10,
+        ILoggerFactory? loggerFactory = null,
+        IMeterFactory? meterFactory = null)
+        : this(audioEncoder, visualEncoder, fusion, audioPreprocessor, videoPreprocessor, options, emptyVideoFrameCount, modelSet: null, ownsParts: false, loggerFactory, meterFactory)
     {
     }
 
@@ -65,7 +78,9 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         EmotionRecognizerOptions? options,
         int emptyVideoFrameCount,
         ModelSet? modelSet,
-        bool ownsParts)
+        bool ownsParts,
+        ILoggerFactory? loggerFactory,
+        IMeterFactory? meterFactory)
     {
         _audioEncoder = audioEncoder ?? throw new ArgumentNullException(nameof(audioEncoder));
         _visualEncoder = visualEncoder ?? throw new ArgumentNullException(nameof(visualEncoder));
@@ -95,17 +110,23 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         _emptyVideoFrameCount = emptyVideoFrameCount;
         _modelSet = modelSet;
         _ownsParts = ownsParts;
+        _logger = (ILogger?)loggerFactory?.CreateLogger<EmotionRecognizer>() ?? NullLogger.Instance;
+        _metrics = new RecognizerMetrics(meterFactory, _options.ModelSetName);
         _silentAudio = new ZeroInputFeatures(ct => _audioEncoder.EncodeAsync(new float[_audioEncoder.InputLength], ct));
         _blankVideo = new ZeroInputFeatures(ct => _visualEncoder.EncodeAsync(new float[_emptyVideoFrameCount * _videoPreprocessor.FrameTensorLength], _emptyVideoFrameCount, ct));
+        string provider = (_audioEncoder as OnnxAudioEncoder)?.ExecutionProvider.ToString() ?? "a custom audio encoder";
+        RecognizerLog.ModelSetLoaded(_logger, _options.ModelSetName, _modelSet?.Directory ?? "(parts)", provider);
     }
 
     /// <summary>Loads a model folder (<c>neurosync.json</c> and its three ONNX models) into a recognizer that owns them.</summary>
     /// <param name="modelDirectory">The model folder.</param>
     /// <param name="onnxOptions">ONNX Runtime session settings; defaults when <see langword="null"/>.</param>
+    /// <param name="loggerFactory">Where logs go; none when <see langword="null"/>.</param>
+    /// <param name="meterFactory">Creates the <c>NeuroSync</c> meter; the recognizer owns one when <see langword="null"/>.</param>
     /// <returns>A recognizer to dispose when done.</returns>
     /// <exception cref="ModelMismatchException">The folder, the manifest or a model is missing or does not match.</exception>
     /// <exception cref="NeuroSyncException">ONNX Runtime's native library is not available.</exception>
-    public static EmotionRecognizer Create(string modelDirectory, OnnxRuntimeOptions? onnxOptions = null)
+    public static EmotionRecognizer Create(string modelDirectory, OnnxRuntimeOptions? onnxOptions = null, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
     {
         ModelSet modelSet = ModelSet.Load(modelDirectory);
         var disposables = new List<IDisposable>();
@@ -119,6 +140,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
             {
                 SilenceOverrideLabels = modelSet.Manifest.Postprocessing.SilenceOverrideLabels,
                 SilenceOverrideLabel = modelSet.Manifest.Postprocessing.SilenceOverrideLabel,
+                ModelSetName = modelSet.Manifest.Name,
             };
             return new EmotionRecognizer(
                 audio,
@@ -129,7 +151,9 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
                 options,
                 modelSet.Manifest.Video.EmptyVideoFrameCount,
                 modelSet,
-                ownsParts: true);
+                ownsParts: true,
+                loggerFactory,
+                meterFactory);
         }
         catch
         {
@@ -146,8 +170,63 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
     {
         ArgumentNullException.ThrowIfNull(input);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        using Activity? activity = NeuroSyncTelemetry.ActivitySource.StartActivity(NeuroSyncTelemetry.RecognizeActivity);
+        activity?.SetTag(NeuroSyncTelemetry.ModelSetTag, _options.ModelSetName);
         long start = Stopwatch.GetTimestamp();
+        try
+        {
+            EmotionPrediction prediction = await RecognizeCoreAsync(input, start, cancellationToken).ConfigureAwait(false);
+            Record(prediction, activity);
+            return prediction;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            RecognizerLog.RecognitionCancelled(_logger);
+            _metrics.RecordRecognition(Stopwatch.GetElapsedTime(start), null, new OperationCanceledException());
+            activity?.SetStatus(ActivityStatusCode.Error, "cancelled");
+            throw;
+        }
+        catch (Exception ex)
+        {
+            RecognizerLog.RecognitionFailed(_logger, ex, ex.GetType().Name);
+            _metrics.RecordRecognition(Stopwatch.GetElapsedTime(start), null, ex);
+            activity?.SetTag(NeuroSyncTelemetry.ErrorTypeTag, ex.GetType().FullName);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            throw;
+        }
+    }
 
+    private void Record(EmotionPrediction prediction, Activity? activity)
+    {
+        StageTimings t = prediction.Timings;
+        _metrics.RecordStage("audio_preprocessing", t.AudioPreprocessing);
+        _metrics.RecordStage("audio_encoder", t.AudioEncoder);
+        _metrics.RecordStage("video_preprocessing", t.VideoPreprocessing);
+        _metrics.RecordStage("visual_encoder", t.VisualEncoder);
+        _metrics.RecordStage("fusion", t.Fusion);
+        _metrics.RecordRecognition(t.Total, prediction, null);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(NeuroSyncTelemetry.LabelTag, prediction.Label);
+            activity.SetTag(NeuroSyncTelemetry.AudioStatusTag, RecognizerMetrics.StatusName(prediction.Mask.Audio));
+            activity.SetTag(NeuroSyncTelemetry.VideoStatusTag, RecognizerMetrics.StatusName(prediction.Mask.Video));
+        }
+
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            RecognizerLog.RecognitionCompleted(
+                _logger, prediction.Label, prediction.Mask, t.Total.TotalMilliseconds, t.AudioPreprocessing.TotalMilliseconds, t.AudioEncoder.TotalMilliseconds,
+                t.VideoPreprocessing.TotalMilliseconds, t.VisualEncoder.TotalMilliseconds, t.Fusion.TotalMilliseconds);
+        }
+
+        if (_logger.IsEnabled(LogLevel.Trace))
+        {
+            RecognizerLog.RecognitionScores(_logger, string.Join(", ", prediction.Labels.Zip(prediction.Scores, (l, p) => $"{l} {p:F4}")));
+        }
+    }
+
+    private async Task<EmotionPrediction> RecognizeCoreAsync(EmotionInput input, long start, CancellationToken cancellationToken)
+    {
         // The video path (face search, encoder) is the long one: it runs on the pool while this thread does the audio.
         Task<ModalityPath<VideoStatus>> videoTask = Task.Run(() => RunVideoPathAsync(input.Frames ?? [], cancellationToken), cancellationToken);
         ModalityPath<AudioStatus> audio;
@@ -177,6 +256,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         var mask = new ModalityMask(audioPath.Status, videoPath.Status);
 
         long fusionStart = Stopwatch.GetTimestamp();
+        using Activity? fusionActivity = NeuroSyncTelemetry.ActivitySource.StartActivity(NeuroSyncTelemetry.FusionActivity);
         float[] probabilities = Softmax(await _fusion.FuseAsync(audioPath.Features, videoPath.Features, mask, cancellationToken).ConfigureAwait(false));
         ModalityContributions? contributions = _options.ComputeContributions
             ? await ComputeContributionsAsync(audioPath, videoPath, mask, probabilities, cancellationToken).ConfigureAwait(false)
@@ -222,7 +302,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
             return null;
         }
 
-        object?[] candidates = [this, _modelSet, _modelSet?.Manifest, Labels, _audioEncoder, _visualEncoder, _fusion, _audioPreprocessor, _videoPreprocessor];
+        object?[] candidates = [this, _modelSet, _modelSet?.Manifest, Labels, _audioEncoder, _visualEncoder, _fusion, _audioPreprocessor, _videoPreprocessor, _metrics.Meter];
         return candidates.FirstOrDefault(serviceType.IsInstanceOfType);
     }
 
@@ -236,6 +316,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
 
         _silentAudio.Dispose();
         _blankVideo.Dispose();
+        _metrics.Dispose();
         if (_ownsParts)
         {
             _audioEncoder.Dispose();
@@ -283,11 +364,21 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
             return new(AudioStatus.Missing, await _silentAudio.GetAsync(cancellationToken).ConfigureAwait(false), owned: false, TimeSpan.Zero, TimeSpan.Zero);
         }
 
+        if (clip.SampleRate != _audioPreprocessor.TargetSampleRate && _resampledRates.TryAdd(clip.SampleRate, true))
+        {
+            RecognizerLog.AudioResampled(_logger, clip.SampleRate, _audioPreprocessor.TargetSampleRate);
+        }
+
         long start = Stopwatch.GetTimestamp();
         float[] waveform = ArrayPool<float>.Shared.Rent(_audioPreprocessor.MaxSamples);
         try
         {
-            AudioPreprocessingResult result = _audioPreprocessor.Preprocess(clip, waveform.AsSpan(0, _audioPreprocessor.MaxSamples));
+            AudioPreprocessingResult result;
+            using (NeuroSyncTelemetry.ActivitySource.StartActivity(NeuroSyncTelemetry.AudioPreprocessingActivity))
+            {
+                result = _audioPreprocessor.Preprocess(clip, waveform.AsSpan(0, _audioPreprocessor.MaxSamples));
+            }
+
             TimeSpan preprocessing = Stopwatch.GetElapsedTime(start);
             if (result.Status != AudioStatus.Available)
             {
@@ -295,6 +386,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
             }
 
             long encoderStart = Stopwatch.GetTimestamp();
+            using Activity? encoderActivity = NeuroSyncTelemetry.ActivitySource.StartActivity(NeuroSyncTelemetry.AudioEncoderActivity);
             FeatureMatrix features = await _audioEncoder.EncodeAsync(waveform.AsMemory(0, _audioPreprocessor.MaxSamples), cancellationToken).ConfigureAwait(false);
             return new(result.Status, features, owned: true, preprocessing, Stopwatch.GetElapsedTime(encoderStart)) { Rms = result.Rms };
         }
@@ -316,9 +408,15 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         float[] tensor = ArrayPool<float>.Shared.Rent(length);
         try
         {
-            VideoPreprocessingResult result = _videoPreprocessor.Preprocess(frames, tensor.AsSpan(0, length), cancellationToken);
+            VideoPreprocessingResult result;
+            using (NeuroSyncTelemetry.ActivitySource.StartActivity(NeuroSyncTelemetry.VideoPreprocessingActivity))
+            {
+                result = _videoPreprocessor.Preprocess(frames, tensor.AsSpan(0, length), cancellationToken);
+            }
+
             TimeSpan preprocessing = Stopwatch.GetElapsedTime(start);
             long encoderStart = Stopwatch.GetTimestamp();
+            using Activity? encoderActivity = NeuroSyncTelemetry.ActivitySource.StartActivity(NeuroSyncTelemetry.VisualEncoderActivity);
             FeatureMatrix features = await _visualEncoder.EncodeAsync(tensor.AsMemory(0, length), result.TensorFrameCount, cancellationToken).ConfigureAwait(false);
             return new(result.Status, features, owned: true, preprocessing, Stopwatch.GetElapsedTime(encoderStart)) { Frames = result.Frames };
         }

@@ -14,6 +14,11 @@ public sealed class EmotionRecognizerOptions
     /// (two extra runs of the fusion head, which is small). Default true.</summary>
     public bool ComputeContributions { get; set; } = true;
 
+    /// <summary>Gets or sets the model set's name, reported in logs and as the <c>neurosync.model_set</c> telemetry tag.
+    /// <see cref="EmotionRecognizer.Create(string, Onnx.OnnxRuntimeOptions?, Microsoft.Extensions.Logging.ILoggerFactory?, System.Diagnostics.Metrics.IMeterFactory?)"/>
+    /// and <c>AddNeuroSync</c> set it from the manifest. Default <c>custom</c>.</summary>
+    public string ModelSetName { get; set; } = "custom";
+
     /// <summary>Copies the settings.</summary>
     /// <returns>An independent copy.</returns>
     public EmotionRecognizerOptions Clone() => new()
@@ -21,5 +26,6 @@ public sealed class EmotionRecognizerOptions
         SilenceOverrideLabels = [.. SilenceOverrideLabels],
         SilenceOverrideLabel = SilenceOverrideLabel,
         ComputeContributions = ComputeContributions,
+        ModelSetName = ModelSetName,
     };
 }

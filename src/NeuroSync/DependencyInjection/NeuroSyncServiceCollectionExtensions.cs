@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using NeuroSync;
@@ -84,8 +86,11 @@ public static class NeuroSyncServiceCollectionExtensions
                     SilenceOverrideLabels = modelSet.Manifest.Postprocessing.SilenceOverrideLabels,
                     SilenceOverrideLabel = modelSet.Manifest.Postprocessing.SilenceOverrideLabel,
                     ComputeContributions = Options(sp).ComputeContributions,
+                    ModelSetName = modelSet.Manifest.Name,
                 },
-                modelSet.Manifest.Video.EmptyVideoFrameCount);
+                modelSet.Manifest.Video.EmptyVideoFrameCount,
+                sp.GetService<ILoggerFactory>(),
+                sp.GetService<IMeterFactory>());
         });
         return new NeuroSyncBuilder(services);
     }
