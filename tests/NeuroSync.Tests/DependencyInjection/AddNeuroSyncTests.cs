@@ -64,9 +64,10 @@ public class AddNeuroSyncTests
     [Fact]
     public void Start_ModelPathWithoutManifest_FailsNamingTheSettingAndTheFolder()
     {
-        string empty = Directory.CreateTempSubdirectory("neurosync-empty-").FullName;
-        using ServiceProvider provider = Build(s => s.AddNeuroSync(o => o.ModelPath = empty));
+        DirectoryInfo empty = Directory.CreateTempSubdirectory("neurosync-empty-");
+        using ServiceProvider provider = Build(s => s.AddNeuroSync(o => o.ModelPath = empty.FullName));
         var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+        empty.Delete();
         Assert.Contains("NeuroSync:ModelPath", ex.Message, StringComparison.Ordinal);
         Assert.Contains("neurosync.json", ex.Message, StringComparison.Ordinal);
     }

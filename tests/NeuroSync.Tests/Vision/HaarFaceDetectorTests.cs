@@ -113,7 +113,10 @@ public sealed class HaarFaceDetectorTests : IClassFixture<HaarFaceDetectorTests.
     /// <summary>OpenCV's own CascadeClassifier on the same XML, shared by the class.</summary>
     public sealed class OpenCvCascade : IDisposable
     {
-        private readonly CascadeClassifier _classifier = new(CascadePath());
+        private readonly string _cascadePath = CascadePath();
+        private readonly CascadeClassifier _classifier;
+
+        public OpenCvCascade() => _classifier = new CascadeClassifier(_cascadePath);
 
         public List<FaceBox> Detect(SixLabors.ImageSharp.Image<Rgb24> image, int minNeighbors)
         {
@@ -132,12 +135,16 @@ public sealed class HaarFaceDetectorTests : IClassFixture<HaarFaceDetectorTests.
             return (OpenCvInterop.ToBytes(gray), raw);
         }
 
-        public void Dispose() => _classifier.Dispose();
+        public void Dispose()
+        {
+            _classifier.Dispose();
+            File.Delete(_cascadePath);
+        }
 
         private static string CascadePath()
         {
             // The same XML the library embeds, written out so OpenCV reads the identical cascade.
-            string path = Path.Combine(Path.GetTempPath(), $"neurosync-haar-{Environment.ProcessId}.xml");
+            string path = Path.Combine(Path.GetTempPath(), $"neurosync-haar-{Guid.NewGuid():N}.xml");
             using var resource = typeof(HaarCascade).Assembly.GetManifestResourceStream("NeuroSync.Vision.haarcascade_frontalface_default.xml")!;
             using var file = File.Create(path);
             resource.CopyTo(file);
