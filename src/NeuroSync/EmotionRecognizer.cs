@@ -182,14 +182,14 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             RecognizerLog.RecognitionCancelled(_logger);
-            _metrics.RecordRecognition(Stopwatch.GetElapsedTime(start), null, new OperationCanceledException());
+            _metrics.RecordRecognition(Stopwatch.GetElapsedTime(start), null, typeof(OperationCanceledException).FullName);
             activity?.SetStatus(ActivityStatusCode.Error, "cancelled");
             throw;
         }
         catch (Exception ex)
         {
             RecognizerLog.RecognitionFailed(_logger, ex, ex.GetType().Name);
-            _metrics.RecordRecognition(Stopwatch.GetElapsedTime(start), null, ex);
+            _metrics.RecordRecognition(Stopwatch.GetElapsedTime(start), null, ex.GetType().FullName);
             activity?.SetTag(NeuroSyncTelemetry.ErrorTypeTag, ex.GetType().FullName);
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             throw;

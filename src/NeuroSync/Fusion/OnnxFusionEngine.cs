@@ -32,7 +32,7 @@ public sealed class OnnxFusionEngine : IFusionEngine
             modelSet.FusionPath,
             [new TensorSpec(spec.AudioInput, [1, -1, _audioDimension]), new TensorSpec(spec.VideoInput, [1, -1, _videoDimension])],
             [new TensorSpec(spec.Output, [1, Labels.Count])],
-            OnnxModelOptions.Validated(options));
+            OnnxRuntimeOptions.ValidatedCopy(options));
         _inputNames = [spec.AudioInput, spec.VideoInput];
         _outputNames = [spec.Output];
     }

@@ -25,7 +25,7 @@ public sealed class OnnxAudioEncoder : IAudioEncoder
             modelSet.AudioEncoderPath,
             [new TensorSpec(spec.Input, spec.InputShape)],
             [new TensorSpec(spec.Output, spec.OutputShape)],
-            OnnxModelOptions.Validated(options));
+            OnnxRuntimeOptions.ValidatedCopy(options));
         _inputNames = [spec.Input];
         _outputNames = [spec.Output];
         InputLength = modelSet.Manifest.Audio.MaxSamples;

@@ -50,4 +50,12 @@ public sealed class OnnxRuntimeOptions
     /// <summary>Copies the settings (the hook is shared).</summary>
     /// <returns>An independent copy.</returns>
     public OnnxRuntimeOptions Clone() => (OnnxRuntimeOptions)MemberwiseClone();
+
+    /// <summary>A validated private copy, or the defaults, for a model to keep.</summary>
+    internal static OnnxRuntimeOptions ValidatedCopy(OnnxRuntimeOptions? options)
+    {
+        OnnxRuntimeOptions copy = options?.Clone() ?? new OnnxRuntimeOptions();
+        copy.Validate();
+        return copy;
+    }
 }

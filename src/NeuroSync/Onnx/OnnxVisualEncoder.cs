@@ -25,7 +25,7 @@ public sealed class OnnxVisualEncoder : IVisualEncoder
             modelSet.VisualEncoderPath,
             [new TensorSpec(spec.Input, [-1, .. spec.InputShape.Skip(1)])],
             [new TensorSpec(spec.Output, [-1, spec.OutputShape[^1]])],
-            OnnxModelOptions.Validated(options));
+            OnnxRuntimeOptions.ValidatedCopy(options));
         _inputNames = [spec.Input];
         _outputNames = [spec.Output];
         CropSize = modelSet.Manifest.Video.CropSize;

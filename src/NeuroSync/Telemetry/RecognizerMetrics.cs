@@ -36,7 +36,7 @@ internal sealed class RecognizerMetrics : IDisposable
         }
     }
 
-    public void RecordRecognition(TimeSpan duration, EmotionPrediction? prediction, Exception? error)
+    public void RecordRecognition(TimeSpan duration, EmotionPrediction? prediction, string? errorType)
     {
         var tags = new TagList { _modelSet };
         if (prediction is not null)
@@ -45,9 +45,9 @@ internal sealed class RecognizerMetrics : IDisposable
             tags.Add(NeuroSyncTelemetry.VideoStatusTag, StatusName(prediction.Mask.Video));
         }
 
-        if (error is not null)
+        if (errorType is not null)
         {
-            tags.Add(NeuroSyncTelemetry.ErrorTypeTag, error.GetType().FullName);
+            tags.Add(NeuroSyncTelemetry.ErrorTypeTag, errorType);
         }
 
         _recognitionDuration.Record(duration.TotalSeconds, tags);

@@ -13,6 +13,8 @@ internal static class GrayscaleConverter
     private const int GreenWeight = 19235;
     private const int BlueWeight = 3735;
 
+    public static byte Luma(Rgb24 p) => (byte)(((p.R * RedWeight) + (p.G * GreenWeight) + (p.B * BlueWeight) + (1 << (Shift - 1))) >> Shift);
+
     public static void ToGray(Image<Rgb24> image, Span<byte> destination)
     {
         int width = image.Width;
@@ -28,8 +30,7 @@ internal static class GrayscaleConverter
             Span<byte> output = destination.Slice(y * width, width);
             for (int x = 0; x < row.Length; x++)
             {
-                Rgb24 p = row[x];
-                output[x] = (byte)(((p.R * RedWeight) + (p.G * GreenWeight) + (p.B * BlueWeight) + (1 << (Shift - 1))) >> Shift);
+                output[x] = Luma(row[x]);
             }
         }
     }

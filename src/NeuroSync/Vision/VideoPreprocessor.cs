@@ -190,15 +190,17 @@ public sealed class VideoPreprocessor
     private static FaceBox? Largest(IReadOnlyList<FaceBox> faces, int width, int height)
     {
         FaceBox? best = null;
+        long bestArea = -1;
         foreach (FaceBox f in faces)
         {
             // Clip to the frame, as NumPy slicing does in the original; a detector may return boxes that overhang.
+            // The choice is by the detector's own w*h, as the original's.
             int x0 = Math.Clamp(f.X, 0, width), y0 = Math.Clamp(f.Y, 0, height);
             int x1 = Math.Clamp(f.X + f.Width, 0, width), y1 = Math.Clamp(f.Y + f.Height, 0, height);
-            var clipped = f with { X = x0, Y = y0, Width = x1 - x0, Height = y1 - y0 };
-            if (clipped.Width > 0 && clipped.Height > 0 && (best is null || f.Area > best.Value.Area))
+            if (x1 > x0 && y1 > y0 && f.Area > bestArea)
             {
-                best = clipped;
+                best = f with { X = x0, Y = y0, Width = x1 - x0, Height = y1 - y0 };
+                bestArea = f.Area;
             }
         }
 
@@ -212,7 +214,7 @@ public sealed class VideoPreprocessor
         {
             foreach (Rgb24 p in image.DangerousGetPixelRowMemory(y).Span)
             {
-                int luma = ((p.R * 9798) + (p.G * 19235) + (p.B * 3735) + 16384) >> 15;
+                int luma = GrayscaleConverter.Luma(p);
                 sum += luma;
                 squares += luma * luma;
             }
