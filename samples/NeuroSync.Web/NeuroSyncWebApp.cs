@@ -1,0 +1,78 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Options;
+using NeuroSync.DependencyInjection;
+using NeuroSync.Models;
+
+namespace NeuroSync.Web;
+
+/// <summary>Builds the web sample: the page, <c>POST /api/predict</c> and <c>GET /api/info</c>, on NeuroSync through <c>AddNeuroSync</c>.</summary>
+public static class NeuroSyncWebApp
+{
+    /// <summary>The address the app listens on when neither <c>--urls</c> nor <c>ASPNETCORE_URLS</c> says otherwise: loopback only.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>The model set used when <c>NeuroSync:ModelPath</c> is not configured, relative to the program's folder.</summary>
+    public const string DefaultModelFolder = "models/tiny";
+
+    /// <summary>How long the page records, in seconds (the original's "Start Analysis (5s)").</summary>
+    public const int RecordSeconds = 5;
+
+    /// <summary>Creates the app, ready to run.</summary>
+    /// <param name="args">Command-line arguments: <c>--urls</c>, <c>--NeuroSync:ModelPath=...</c>, <c>--Upload:MaxRequestBytes=...</c>, ...</param>
+    /// <param name="configure">Changes to the builder before the app is built (tests use it to add loggers or replace parts).</param>
+    /// <returns>The app.</returns>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        // The page and the default models are copied next to the program, so the content root is the program's folder,
+        // whatever the working folder (dotnet run, a published folder, a test host).
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = "wwwroot",
+        });
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Services.AddOptions<UploadLimits>()
+            .Bind(builder.Configuration.GetSection(UploadLimits.SectionName))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<UploadLimits>, UploadLimitsValidator>();
+        builder.Services.AddSingleton<ClipUploadReader>();
+        builder.Services.AddSingleton<PredictEndpoint>();
+
+        builder.Services.AddNeuroSync(builder.Configuration.GetSection(NeuroSyncOptions.SectionName));
+        builder.Services.PostConfigure<NeuroSyncOptions>(options =>
+        {
+            options.ModelPath = Path.GetFullPath(options.ModelPath ?? Path.Combine(AppContext.BaseDirectory, DefaultModelFolder));
+
+            // The page sends only the frames the pipeline would sample (every stride-th camera frame), so every received
+            // frame is a sampled one.
+            options.Video.FrameStride ??= 1;
+        });
+
+        // Kestrel's own cap stops bodies sent without a Content-Length as they cross the limit.
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+            kestrel.Limits.MaxRequestBodySize = context.Configuration.GetSection(UploadLimits.SectionName).Get<UploadLimits>()?.MaxRequestBytes
+                ?? new UploadLimits().MaxRequestBytes);
+
+        configure?.Invoke(builder);
+
+        WebApplication app = builder.Build();
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // Logs the exception (ExceptionHandlerMiddleware does) and answers with the same JSON shape as every other error.
+            StatusCodeSelector = _ => StatusCodes.Status500InternalServerError,
+            ExceptionHandler = context => PredictEndpoint.Error(StatusCodes.Status500InternalServerError, PredictEndpoint.ServerErrorMessage, null).ExecuteAsync(context),
+        });
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapPost("/api/predict", (HttpContext context, PredictEndpoint endpoint) => endpoint.HandleAsync(context));
+        app.MapGet("/api/info", (ModelSet modelSet) => Results.Json(
+            new InfoResponse(modelSet.Manifest.Name, modelSet.Manifest.Description, modelSet.Manifest.Labels, modelSet.Manifest.Video.FrameStride, RecordSeconds),
+            WebJsonContext.Default.InfoResponse));
+        return app;
+    }
+}

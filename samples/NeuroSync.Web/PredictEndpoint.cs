@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Text.Json;
+using NeuroSync.Audio;
+using NeuroSync.Models;
+using NeuroSync.Vision;
+
+namespace NeuroSync.Web;
+
+/// <summary><c>POST /api/predict</c>: one clip in (multipart <c>audio</c> WAV and/or <c>frames</c> images), one prediction out.</summary>
+/// <param name="reader">Decodes the upload.</param>
+/// <param name="recognizer">The pipeline.</param>
+/// <param name="modelSet">The model set the pipeline runs.</param>
+/// <param name="logger">Where request outcomes and model failures are logged.</param>
+/// <remarks>Thread-safe: one instance serves every request.</remarks>
+internal sealed partial class PredictEndpoint(ClipUploadReader reader, IEmotionRecognizer recognizer, ModelSet modelSet, ILogger<PredictEndpoint> logger)
+{
+    /// <summary>Handles a request.</summary>
+    /// <param name="context">The request.</param>
+    /// <returns>The prediction (200), a refusal naming the field at fault (400, 413, 415) or a generic failure (500).</returns>
+    public async Task<IResult> HandleAsync(HttpContext context)
+    {
+        long started = Stopwatch.GetTimestamp();
+        CancellationToken cancellationToken = context.RequestAborted;
+        try
+        {
+            using ClipUpload upload = await reader.ReadAsync(context.Request, cancellationToken);
+            EmotionPrediction prediction = await recognizer.RecognizeAsync(upload.ToInput(), cancellationToken);
+            PredictionResponse response = ToResponse(prediction, upload.Frames.Count, Stopwatch.GetElapsedTime(started), modelSet.Manifest.Name);
+            LogPrediction(logger, response.Label, response.Confidence, response.Mask.Text, response.Frames.Received, response.Frames.WithFace, response.Timings.Server);
+            return Results.Json(response, WebJsonContext.Default.PredictionResponse);
+        }
+        catch (UploadRejectedException ex)
+        {
+            LogRejected(logger, ex.StatusCode, ex.Field, ex.Message);
+            return Error(ex.StatusCode, ex.Message, ex.Field);
+        }
+        catch (InvalidAudioException ex)
+        {
+            // Decoded but unusable, e.g. NaN samples: still the client's input.
+            LogRejected(logger, StatusCodes.Status400BadRequest, ClipUploadReader.AudioField, ex.Message);
+            return Error(StatusCodes.Status400BadRequest, ex.Message, ClipUploadReader.AudioField);
+        }
+        catch (InvalidImageException ex)
+        {
+            LogRejected(logger, StatusCodes.Status400BadRequest, ClipUploadReader.FramesField, ex.Message);
+            return Error(StatusCodes.Status400BadRequest, ex.Message, ClipUploadReader.FramesField);
+        }
+        catch (NeuroSyncException ex)
+        {
+            // A model or inference failure: the details (paths, tensor names) are for the operator's log, not the client.
+            LogModelFailure(logger, ex);
+            return Error(StatusCodes.Status500InternalServerError, ServerErrorMessage, null);
+        }
+    }
+
+    /// <summary>The message a client gets for any server-side failure; the details go to the log.</summary>
+    internal const string ServerErrorMessage = "The server could not analyse this clip; the details are in the server's log.";
+
+    /// <summary>A JSON error answer.</summary>
+    /// <param name="statusCode">The HTTP status.</param>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="field">The form field at fault, or <see langword="null"/>.</param>
+    /// <returns>The result.</returns>
+    internal static IResult Error(int statusCode, string message, string? field) =>
+        Results.Json(new ApiError(message, field), WebJsonContext.Default.ApiError, statusCode: statusCode);
+
+    private static PredictionResponse ToResponse(EmotionPrediction prediction, int framesReceived, TimeSpan serverTime, string modelSetName)
+    {
+        var scores = new LabelScore[prediction.Scores.Count];
+        for (int i = 0; i < scores.Length; i++)
+        {
+            scores[i] = new LabelScore(prediction.Labels[i], prediction.Scores[i]);
+        }
+
+        StageTimings t = prediction.Timings;
+        return new PredictionResponse(
+            prediction.Label,
+            prediction.RawLabel,
+            prediction.Confidence,
+            scores,
+            new MaskResponse(CamelCase(prediction.Mask.Audio.ToString()), CamelCase(prediction.Mask.Video.ToString()), prediction.Mask.ToString()),
+            prediction.Contributions is { } c ? new ContributionsResponse(c.Audio, c.Video) : null,
+            new FramesResponse(framesReceived, prediction.Frames.Count(f => f.Face is not null)),
+            new TimingsResponse(
+                t.AudioPreprocessing.TotalMilliseconds,
+                t.VideoPreprocessing.TotalMilliseconds,
+                t.AudioEncoder.TotalMilliseconds,
+                t.VisualEncoder.TotalMilliseconds,
+                t.Fusion.TotalMilliseconds,
+                t.Total.TotalMilliseconds,
+                serverTime.TotalMilliseconds),
+            modelSetName);
+    }
+
+    private static string CamelCase(string name) => JsonNamingPolicy.CamelCase.ConvertName(name);
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information,
+        Message = "Predicted {Label} ({Confidence:F3}); {Mask}; {Frames} frames, {FramesWithFace} with a face; {ServerMs:F0} ms")]
+    private static partial void LogPrediction(ILogger logger, string label, float confidence, string mask, int frames, int framesWithFace, double serverMs);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Refused a clip with {StatusCode} (field {Field}): {Reason}")]
+    private static partial void LogRejected(ILogger logger, int statusCode, string? field, string reason);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "The model failed on a clip")]
+    private static partial void LogModelFailure(ILogger logger, Exception exception);
+}

@@ -1,0 +1,4 @@
+using NeuroSync.Web;
+
+await using WebApplication app = NeuroSyncWebApp.Create(args);
+await app.RunAsync();

@@ -1,0 +1,55 @@
+namespace NeuroSync.Web;
+
+/// <summary>How much a client may send to <c>/api/predict</c> (configuration section <c>Upload</c>).</summary>
+/// <remarks>The defaults fit the page's five-second clips (a 48 kHz 16-bit WAV is under 0.5 MB, each JPEG frame tens of
+/// kilobytes) with a wide margin, while keeping what one request can make the server hold in memory small.</remarks>
+public sealed class UploadLimits
+{
+    /// <summary>The configuration section the limits are bound from.</summary>
+    public const string SectionName = "Upload";
+
+    /// <summary>Gets or sets the largest request body, in bytes; larger requests get HTTP 413. Default 20 MiB.</summary>
+    public long MaxRequestBytes { get; set; } = 20L * 1024 * 1024;
+
+    /// <summary>Gets or sets the largest <c>audio</c> part, in bytes. Default 16 MiB (about 87 s of 48 kHz 16-bit stereo).</summary>
+    public int MaxAudioBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Gets or sets the largest single <c>frames</c> part, in bytes. Default 4 MiB.</summary>
+    public int MaxFrameBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Gets or sets the most <c>frames</c> parts one request may have. Default 64 (about 20 s at the page's rate).</summary>
+    public int MaxFrames { get; set; } = 64;
+
+    /// <summary>Gets or sets the most pixels one frame may have; larger images are refused before they are decoded. Default 4096 x 4096.</summary>
+    public long MaxFramePixels { get; set; } = 4096L * 4096;
+
+    /// <summary>Lists what is wrong with the limits, naming each configuration key.</summary>
+    /// <returns>The failures; empty when the limits are usable.</returns>
+    internal IEnumerable<string> Validate()
+    {
+        if (MaxRequestBytes < 1)
+        {
+            yield return $"{SectionName}:{nameof(MaxRequestBytes)}: expected 1 or more, found {MaxRequestBytes}.";
+        }
+
+        if (MaxAudioBytes < 1)
+        {
+            yield return $"{SectionName}:{nameof(MaxAudioBytes)}: expected 1 or more, found {MaxAudioBytes}.";
+        }
+
+        if (MaxFrameBytes < 1)
+        {
+            yield return $"{SectionName}:{nameof(MaxFrameBytes)}: expected 1 or more, found {MaxFrameBytes}.";
+        }
+
+        if (MaxFrames < 1)
+        {
+            yield return $"{SectionName}:{nameof(MaxFrames)}: expected 1 or more, found {MaxFrames}.";
+        }
+
+        if (MaxFramePixels < 1)
+        {
+            yield return $"{SectionName}:{nameof(MaxFramePixels)}: expected 1 or more, found {MaxFramePixels}.";
+        }
+    }
+}

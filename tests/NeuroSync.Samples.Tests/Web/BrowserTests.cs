@@ -1,0 +1,94 @@
+using Microsoft.Playwright;
+using NeuroSync.Samples.Tests.TestUtilities;
+using Xunit.Abstractions;
+
+namespace NeuroSync.Samples.Tests.Web;
+
+/// <summary>
+/// The page in a real browser: Debian's Chromium, headless, with a fake camera playing a real face photo and a fake
+/// microphone playing speech. The test clicks the button the way a user does and reads the result off the page.
+/// </summary>
+/// <remarks>Needs /usr/bin/chromium (Debian packages chromium and chromium-driver); <c>.ci/run</c> installs it when missing.</remarks>
+public sealed class BrowserTests(WebAppHost host, ITestOutputHelper output) : IClassFixture<WebAppHost>
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    [Fact]
+    public async Task StartAnalysis_RecordsFiveSecondsAndShowsTheResult()
+    {
+        Assert.True(File.Exists(Chromium), $"expected Chromium at {Chromium}, found none. Install it with 'apt-get install -y chromium chromium-driver' (.ci/run does).");
+        string work = Directory.CreateTempSubdirectory("neurosync-browser-").FullName;
+        try
+        {
+            string camera = Path.Combine(work, "face.y4m");
+            Y4m.WriteStill(Assets.FacePng, camera, frames: 30, framesPerSecond: 30);
+
+            using IPlaywright playwright = await Playwright.CreateAsync();
+            await using IBrowser browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = Chromium,
+                Headless = true,
+                Args =
+                [
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--use-fake-ui-for-media-stream",
+                    "--use-fake-device-for-media-stream",
+                    $"--use-file-for-fake-video-capture={camera}",
+                    $"--use-file-for-fake-audio-capture={Assets.SpeechWav}",
+                    "--autoplay-policy=no-user-gesture-required",
+
+                    // The machine has no outside network: keep Chromium from trying.
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                ],
+            });
+            await using IBrowserContext context = await browser.NewContextAsync(new BrowserNewContextOptions
+            {
+                Permissions = ["camera", "microphone"],
+                ViewportSize = new ViewportSize { Width = 1100, Height = 800 },
+            });
+            IPage page = await context.NewPageAsync();
+            var console = new List<string>();
+            page.Console += (_, message) => console.Add($"{message.Type}: {message.Text}");
+
+            await page.GotoAsync(host.BaseAddress.ToString());
+            ILocator start = page.Locator("#start");
+            await Assertions.Expect(start).ToBeEnabledAsync(new LocatorAssertionsToBeEnabledOptions { Timeout = 30_000 });
+            await start.ClickAsync();
+            await page.WaitForSelectorAsync("#result[data-state=done], #result[data-state=error]", new PageWaitForSelectorOptions
+            {
+                State = WaitForSelectorState.Attached,
+                Timeout = 90_000,
+            });
+
+            string screenshot = Path.Combine(AppContext.BaseDirectory, "TestOutput", "browser-result.png");
+            Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+            output.WriteLine($"Screenshot: {screenshot}");
+            console.ForEach(output.WriteLine);
+
+            Assert.Equal("done", await page.Locator("#result").GetAttributeAsync("data-state"));
+            string label = await page.Locator("#label").TextContentAsync() ?? string.Empty;
+            Assert.Contains(label, new[] { "angry", "disgust", "fear", "happy", "neutral", "sad", "surprise", "neutral (silence)" });
+            Assert.Equal(7, await page.Locator("#scores li").CountAsync());
+            Assert.Matches(@"^\d+(\.\d)? %$", await page.Locator("#confidence").InnerTextAsync());
+            Assert.Matches(@"^audio: \w+, video: [\w ]+$", await page.Locator("#mask").InnerTextAsync());
+            int facesOnPage = int.Parse(await page.Locator("#frames").GetAttributeAsync("data-with-face") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(facesOnPage >= 1, $"the page reports {facesOnPage} frames with a face.");
+
+            // The server's own record of the request: it received the page's JPEG frames and found the face in them.
+            InMemoryLoggerProvider.LogEntry served = Assert.Single(host.Logs.Entries, e => e.EventId.Id == 1 && e.Category == "NeuroSync.Web.PredictEndpoint");
+            Assert.True((int)served.Values["Frames"]! >= 10, served.Message);
+            Assert.True((int)served.Values["FramesWithFace"]! >= 1, served.Message);
+            Assert.Equal(facesOnPage, (int)served.Values["FramesWithFace"]!);
+            Assert.Contains("audio: available", served.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+}

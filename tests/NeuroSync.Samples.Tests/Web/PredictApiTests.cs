@@ -1,0 +1,328 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using NeuroSync.Samples.Tests.TestUtilities;
+using NeuroSync.Web;
+
+namespace NeuroSync.Samples.Tests.Web;
+
+public sealed class PredictApiTests(WebAppHost host) : IClassFixture<WebAppHost>
+{
+    private static readonly string[] Labels = ["angry", "disgust", "fear", "happy", "neutral", "sad", "surprise"];
+
+    [Fact]
+    public async Task WavAndImage_GiveLabelAllScoresMaskAndTimings()
+    {
+        using HttpClient client = host.CreateClient();
+        using MultipartFormDataContent form = Form(File.ReadAllBytes(Assets.SpeechWav), File.ReadAllBytes(Assets.FacePng));
+
+        using HttpResponseMessage response = await client.PostAsync("/api/predict", form);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        PredictionResponse prediction = (await response.Content.ReadFromJsonAsync(WebJsonContext.Default.PredictionResponse))!;
+        Assert.Equal(Labels, prediction.Scores.Select(s => s.Label));
+        Assert.Equal(1f, prediction.Scores.Sum(s => s.Score), 4);
+        LabelScore top = prediction.Scores.MaxBy(s => s.Score)!;
+        Assert.Equal(top.Label, prediction.RawLabel);
+        Assert.Equal(top.Score, prediction.Confidence);
+        Assert.Equal("audio: available, video: available", prediction.Mask.Text);
+        Assert.Equal(new FramesResponse(1, 1), prediction.Frames);
+        Assert.NotNull(prediction.Contributions);
+        Assert.True(prediction.Timings.Server >= prediction.Timings.Pipeline);
+        Assert.Equal("tiny-test", prediction.ModelSet);
+    }
+
+    [Fact]
+    public async Task SilentAudioAndCoveredCamera_AreNamedInTheMask()
+    {
+        using HttpClient client = host.CreateClient();
+        using MultipartFormDataContent form = Form(Wav.Pcm16(new float[16000], 16000), SolidPng(64, 48, 20));
+
+        using HttpResponseMessage response = await client.PostAsync("/api/predict", form);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        PredictionResponse prediction = (await response.Content.ReadFromJsonAsync(WebJsonContext.Default.PredictionResponse))!;
+        Assert.Equal("silent", prediction.Mask.Audio);
+        Assert.Equal("tooDark", prediction.Mask.Video);
+        Assert.Equal("audio: silent, video: too dark", prediction.Mask.Text);
+        Assert.Equal(new FramesResponse(1, 0), prediction.Frames);
+    }
+
+    [Fact]
+    public async Task TwentyConcurrentClips_EachGetTheirOwnResult()
+    {
+        const int Clips = 20;
+        byte[] face = File.ReadAllBytes(Assets.FacePng);
+        byte[][] wavs = [.. Enumerable.Range(0, Clips).Select(i => Wav.Pcm16(Wav.Voice(i, 16000, 2.0), 16000))];
+        using HttpClient client = host.CreateClient();
+
+        // What each clip gets on its own, one request at a time.
+        var alone = new float[Clips][];
+        for (int i = 0; i < Clips; i++)
+        {
+            alone[i] = await PredictScoresAsync(client, wavs[i], i % 2 == 0 ? face : null);
+        }
+
+        for (int i = 0; i < Clips; i++)
+        {
+            for (int j = i + 1; j < Clips; j++)
+            {
+                Assert.True(MaxAbsDiff(alone[i], alone[j]) > 1e-4, $"clips {i} and {j} give the same scores; a mix-up would go unseen.");
+            }
+        }
+
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task<float[]>[] requests = [.. Enumerable.Range(0, Clips).Select(async i =>
+        {
+            await start.Task;
+            return await PredictScoresAsync(client, wavs[i], i % 2 == 0 ? face : null);
+        })];
+        start.SetResult();
+        float[][] together = await Task.WhenAll(requests);
+
+        for (int i = 0; i < Clips; i++)
+        {
+            Assert.True(MaxAbsDiff(alone[i], together[i]) < 1e-5, $"clip {i}: concurrent scores differ from the clip's own by {MaxAbsDiff(alone[i], together[i])}.");
+        }
+    }
+
+    [Fact]
+    public async Task UploadOver20MB_IsRefusedWith413BeforeTheBodyIsRead()
+    {
+        const long Size = 200L * 1024 * 1024;
+        using HttpClient client = host.CreateClient();
+        var body = new CountingContent(Size);
+        body.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=xyz");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/predict") { Content = body };
+
+        // With "Expect: 100-continue" the client sends the body only when the server starts reading it (Kestrel sends
+        // "100 Continue" then), so what the client got to send is what the server asked for.
+        request.Headers.ExpectContinue = true;
+        using HttpResponseMessage response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        ApiError error = (await response.Content.ReadFromJsonAsync(WebJsonContext.Default.ApiError))!;
+        Assert.Contains("at most 20971520 bytes", error.Error, StringComparison.Ordinal);
+        Assert.Equal(0, body.BytesWritten);
+    }
+
+    [Fact]
+    public async Task ChunkedUploadOver20MB_IsCutOffAt413()
+    {
+        const long Size = 200L * 1024 * 1024;
+        using HttpClient client = host.CreateClient();
+        var body = new CountingContent(Size, sendLength: false);
+        body.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=xyz");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/predict") { Content = body };
+
+        HttpStatusCode? status = null;
+        try
+        {
+            using HttpResponseMessage response = await client.SendAsync(request);
+            status = response.StatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            // The server may close the connection mid-upload, before the client reads the 413.
+        }
+
+        Assert.True(status is null or HttpStatusCode.RequestEntityTooLarge, $"expected 413 or a closed connection, found {status}.");
+        Assert.True(body.BytesWritten < Size / 2, $"the client got to send {body.BytesWritten} bytes of {Size}.");
+    }
+
+    [Fact]
+    public async Task PngClaiming100000x100000Pixels_IsRefusedWith400WithoutDecoding()
+    {
+        using HttpClient client = host.CreateClient();
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(HugePngHeader(100_000, 100_000)), "frames", "huge.png" } };
+
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        using HttpResponseMessage response = await client.PostAsync("/api/predict", form);
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        ApiError error = (await response.Content.ReadFromJsonAsync(WebJsonContext.Default.ApiError))!;
+        Assert.Equal("frames", error.Field);
+        Assert.Contains("100000x100000", error.Error, StringComparison.Ordinal);
+        Assert.True(allocated < 64L * 1024 * 1024, $"the process allocated {allocated} bytes while refusing the image.");
+    }
+
+    [Theory]
+    [InlineData("audio", "audio")]
+    [InlineData("frames", "frames")]
+    public async Task PartThatIsNotWhatItsFieldNeeds_Gets400NamingTheField(string field, string expectedField)
+    {
+        using HttpClient client = host.CreateClient();
+        byte[] wrong = field == "audio" ? File.ReadAllBytes(Assets.FacePng) : File.ReadAllBytes(Assets.SpeechWav);
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(wrong), field, "x.bin" } };
+
+        using HttpResponseMessage response = await client.PostAsync("/api/predict", form);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        ApiError error = (await response.Content.ReadFromJsonAsync(WebJsonContext.Default.ApiError))!;
+        Assert.Equal(expectedField, error.Field);
+        Assert.False(string.IsNullOrWhiteSpace(error.Error));
+    }
+
+    [Fact]
+    public async Task NaNSamples_Get400OnAudio()
+    {
+        using HttpClient client = host.CreateClient();
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(Float32Wav([0.1f, float.NaN, 0.2f], 16000)), "audio", "nan.wav" } };
+
+        using HttpResponseMessage response = await client.PostAsync("/api/predict", form);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        ApiError error = (await response.Content.ReadFromJsonAsync(WebJsonContext.Default.ApiError))!;
+        Assert.Equal("audio", error.Field);
+    }
+
+    [Fact]
+    public async Task RequestsThatAreNotAClip_AreRefusedWithJsonErrors()
+    {
+        using HttpClient client = host.CreateClient();
+
+        using HttpResponseMessage notMultipart = await client.PostAsync("/api/predict", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        using HttpResponseMessage empty = await client.PostAsync("/api/predict", new MultipartFormDataContent());
+        using HttpResponseMessage unknown = await client.PostAsync("/api/predict", new MultipartFormDataContent { { new StringContent("1"), "video" } });
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, notMultipart.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Equal("video", (await unknown.Content.ReadFromJsonAsync(WebJsonContext.Default.ApiError))!.Field);
+    }
+
+    [Fact]
+    public async Task Info_DescribesTheModelSetAndTheCaptureRate()
+    {
+        using HttpClient client = host.CreateClient();
+
+        InfoResponse info = (await client.GetFromJsonAsync("/api/info", WebJsonContext.Default.InfoResponse))!;
+
+        Assert.Equal("tiny-test", info.ModelSet);
+        Assert.Equal(Labels, info.Labels);
+        Assert.Equal(10, info.FrameStride);
+        Assert.Equal(5, info.RecordSeconds);
+    }
+
+    internal static MultipartFormDataContent Form(byte[]? wav, params byte[][] frames)
+    {
+        var form = new MultipartFormDataContent();
+        if (wav is not null)
+        {
+            form.Add(new ByteArrayContent(wav), "audio", "clip.wav");
+        }
+
+        for (int i = 0; i < frames.Length; i++)
+        {
+            form.Add(new ByteArrayContent(frames[i]), "frames", $"frame{i:D3}.png");
+        }
+
+        return form;
+    }
+
+    private static async Task<float[]> PredictScoresAsync(HttpClient client, byte[] wav, byte[]? frame)
+    {
+        using MultipartFormDataContent form = frame is null ? Form(wav) : Form(wav, frame);
+        using HttpResponseMessage response = await client.PostAsync("/api/predict", form);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        PredictionResponse prediction = (await response.Content.ReadFromJsonAsync(WebJsonContext.Default.PredictionResponse))!;
+        return [.. prediction.Scores.Select(s => s.Score)];
+    }
+
+    private static float MaxAbsDiff(float[] a, float[] b) => a.Zip(b, (x, y) => Math.Abs(x - y)).Max();
+
+    private static byte[] SolidPng(int width, int height, byte level)
+    {
+        using var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(width, height, new SixLabors.ImageSharp.PixelFormats.Rgb24(level, level, level));
+        using var stream = new MemoryStream();
+        SixLabors.ImageSharp.ImageExtensions.SaveAsPng(image, stream);
+        return stream.ToArray();
+    }
+
+    private static byte[] Float32Wav(float[] samples, int sampleRate)
+    {
+        using var stream = new MemoryStream();
+        using var writer = new BinaryWriter(stream);
+        writer.Write("RIFF"u8);
+        writer.Write(36 + (samples.Length * 4));
+        writer.Write("WAVEfmt "u8);
+        writer.Write(16);
+        writer.Write((short)3);
+        writer.Write((short)1);
+        writer.Write(sampleRate);
+        writer.Write(sampleRate * 4);
+        writer.Write((short)4);
+        writer.Write((short)32);
+        writer.Write("data"u8);
+        writer.Write(samples.Length * 4);
+        foreach (float s in samples)
+        {
+            writer.Write(s);
+        }
+
+        writer.Flush();
+        return stream.ToArray();
+    }
+
+    /// <summary>A valid PNG signature and IHDR chunk (with its CRC) claiming the given size, and no pixel data.</summary>
+    private static byte[] HugePngHeader(int width, int height)
+    {
+        byte[] png = new byte[8 + 25];
+        ReadOnlySpan<byte> signature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+        signature.CopyTo(png);
+        Span<byte> chunk = png.AsSpan(8);
+        BinaryPrimitives.WriteInt32BigEndian(chunk, 13);
+        "IHDR"u8.CopyTo(chunk[4..]);
+        BinaryPrimitives.WriteInt32BigEndian(chunk[8..], width);
+        BinaryPrimitives.WriteInt32BigEndian(chunk[12..], height);
+        chunk[16] = 8; // bit depth
+        chunk[17] = 2; // RGB
+        BinaryPrimitives.WriteUInt32BigEndian(chunk[21..], PngCrc(chunk[4..21]));
+        return png;
+    }
+
+    /// <summary>The CRC-32 PNG puts after each chunk (ISO 3309 polynomial, bitwise; a few bytes only).</summary>
+    private static uint PngCrc(ReadOnlySpan<byte> data)
+    {
+        uint crc = 0xFFFFFFFF;
+        foreach (byte b in data)
+        {
+            crc ^= b;
+            for (int k = 0; k < 8; k++)
+            {
+                crc = (crc & 1) != 0 ? 0xEDB88320 ^ (crc >> 1) : crc >> 1;
+            }
+        }
+
+        return ~crc;
+    }
+
+    /// <summary>A body of zeros produced as it is sent, counting how much the client got to send.</summary>
+    private sealed class CountingContent(long length, bool sendLength = true) : HttpContent
+    {
+        private long _written;
+
+        public long BytesWritten => Interlocked.Read(ref _written);
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            byte[] chunk = new byte[64 * 1024];
+            for (long left = length; left > 0; left -= chunk.Length)
+            {
+                int n = (int)Math.Min(chunk.Length, left);
+                await stream.WriteAsync(chunk.AsMemory(0, n));
+                Interlocked.Add(ref _written, n);
+            }
+        }
+
+        protected override bool TryComputeLength(out long length1)
+        {
+            length1 = length;
+            return sendLength;
+        }
+    }
+}
