@@ -226,5 +226,7 @@ class NumpyOnnxModel:
         if op == "MatMulInteger":
             A = i[0].astype(np.int64) - (i[2].astype(np.int64) if len(i) > 2 and i[2] is not None else 0)
             B = i[1].astype(np.int64) - (i[3].astype(np.int64) if len(i) > 3 and i[3] is not None else 0)
-            return [np.matmul(A, B).astype(np.int32)]
+            # float64 is exact here (|products| < 2^15, at most a few thousand terms, far below 2^53) and uses BLAS,
+            # where an integer matmul would be a slow loop.
+            return [np.matmul(A.astype(np.float64), B.astype(np.float64)).astype(np.int32)]
         raise NotImplementedError(f"operator {op} is not implemented in onnx_numpy_eval")
