@@ -5,7 +5,7 @@ namespace NeuroSync.Benchmarks;
 /// before BenchmarkDotNet starts its benchmark processes, which inherit the variable but run in another folder.</remarks>
 public static class BenchmarkModels
 {
-    /// <summary>The environment variable that names another model folder (for example real-size models).</summary>
+    /// <summary>The environment variable that names another model folder (for example real-size models), or a manifest file in one.</summary>
     public const string EnvironmentVariable = "NEUROSYNC_MODELS";
 
     /// <summary>The model set used when the variable is not set: the committed tiny test models (random weights).</summary>

@@ -119,7 +119,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
     }
 
     /// <summary>Loads a model folder (<c>neurosync.json</c> and its three ONNX models) into a recognizer that owns them.</summary>
-    /// <param name="modelDirectory">The model folder.</param>
+    /// <param name="modelDirectory">The model folder, or a manifest file in one (see <see cref="ModelSet.Load(string)"/>).</param>
     /// <param name="onnxOptions">ONNX Runtime session settings; defaults when <see langword="null"/>.</param>
     /// <param name="loggerFactory">Where logs go; none when <see langword="null"/>.</param>
     /// <param name="meterFactory">Creates the <c>NeuroSync</c> meter; the recognizer owns one when <see langword="null"/>.</param>

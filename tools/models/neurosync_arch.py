@@ -274,6 +274,7 @@ class EfficientNetConfig:
     channel_divisor: int = 8
     bn_eps: float = 1e-5          # timm efficientnet_b0 (the tf_ variants use 1e-3)
     in_chans: int = 3
+    same_padding: bool = False    # True for the tf_ variants (Conv2dSame)
 
     @staticmethod
     def b0() -> "EfficientNetConfig":
@@ -307,13 +308,34 @@ def _pad(k: int, stride: int) -> int:
     return ((stride - 1) + (k - 1)) // 2
 
 
+class Conv2dSame(nn.Conv2d):
+    """timm `Conv2dSame` (the `tf_` variants): TensorFlow "SAME" padding, computed from the input size.
+    For a stride-2 conv on an even size it pads one more pixel at the bottom/right than at the top/left,
+    which symmetric padding cannot express. Parameter names are those of `nn.Conv2d`."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        pads = []
+        for size, k, s in zip(reversed(x.shape[-2:]), reversed(self.kernel_size), reversed(self.stride)):
+            total = max((math.ceil(int(size) / s) - 1) * s + k - int(size), 0)
+            pads += [total // 2, total - total // 2]
+        return F.conv2d(F.pad(x, pads), self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
+
+
+def _conv2d(in_chs: int, out_chs: int, k: int, stride: int = 1, groups: int = 1, bias: bool = False,
+            same: bool = False) -> nn.Conv2d:
+    if same:
+        return Conv2dSame(in_chs, out_chs, k, stride, 0, groups=groups, bias=bias)
+    return nn.Conv2d(in_chs, out_chs, k, stride, _pad(k, stride), groups=groups, bias=bias)
+
+
 class DepthwiseSeparableConv(nn.Module):
     """timm `DepthwiseSeparableConv`: conv_dw -> bn1 -> SiLU -> se -> conv_pw -> bn2 (no act) [+ skip]."""
 
-    def __init__(self, in_chs: int, out_chs: int, k: int, stride: int, se_ratio: float, eps: float):
+    def __init__(self, in_chs: int, out_chs: int, k: int, stride: int, se_ratio: float, eps: float,
+                 same: bool = False):
         super().__init__()
         self.has_skip = stride == 1 and in_chs == out_chs
-        self.conv_dw = nn.Conv2d(in_chs, in_chs, k, stride, _pad(k, stride), groups=in_chs, bias=False)
+        self.conv_dw = _conv2d(in_chs, in_chs, k, stride, groups=in_chs, same=same)
         self.bn1 = nn.BatchNorm2d(in_chs, eps=eps)
         self.se = SqueezeExcite(in_chs, round(in_chs * se_ratio)) if se_ratio else nn.Identity()
         self.conv_pw = nn.Conv2d(in_chs, out_chs, 1, bias=False)
@@ -332,13 +354,13 @@ class InvertedResidual(nn.Module):
     -> conv_pwl -> bn3 [+ skip]. SE width = round(block input channels * se_ratio)."""
 
     def __init__(self, in_chs: int, out_chs: int, k: int, stride: int, exp_ratio: float,
-                 se_ratio: float, eps: float):
+                 se_ratio: float, eps: float, same: bool = False):
         super().__init__()
         mid = make_divisible(in_chs * exp_ratio)  # timm: divisor 8 regardless of the width divisor
         self.has_skip = stride == 1 and in_chs == out_chs
         self.conv_pw = nn.Conv2d(in_chs, mid, 1, bias=False)
         self.bn1 = nn.BatchNorm2d(mid, eps=eps)
-        self.conv_dw = nn.Conv2d(mid, mid, k, stride, _pad(k, stride), groups=mid, bias=False)
+        self.conv_dw = _conv2d(mid, mid, k, stride, groups=mid, same=same)
         self.bn2 = nn.BatchNorm2d(mid, eps=eps)
         # timm: se_from_exp -> SqueezeExcite(mid, rd_ratio=se_ratio / exp_ratio) -> round(mid * ratio)
         self.se = SqueezeExcite(mid, round(mid * se_ratio / exp_ratio)) if se_ratio else nn.Identity()
@@ -363,7 +385,7 @@ class EfficientNetFeatures(nn.Module):
         self.config = cfg
         eps = cfg.bn_eps
         stem = cfg.round_chs(cfg.stem_size)
-        self.conv_stem = nn.Conv2d(cfg.in_chans, stem, 3, 2, _pad(3, 2), bias=False)
+        self.conv_stem = _conv2d(cfg.in_chans, stem, 3, 2, same=cfg.same_padding)
         self.bn1 = nn.BatchNorm2d(stem, eps=eps)
         stages = []
         in_chs = stem
@@ -373,10 +395,11 @@ class EfficientNetFeatures(nn.Module):
             for i in range(cfg.repeats(st.repeats)):
                 stride = st.stride if i == 0 else 1
                 if st.block == "ds":
-                    blocks.append(DepthwiseSeparableConv(in_chs, out_chs, st.kernel, stride, st.se_ratio, eps))
+                    blocks.append(DepthwiseSeparableConv(in_chs, out_chs, st.kernel, stride, st.se_ratio, eps,
+                                                         cfg.same_padding))
                 elif st.block == "ir":
                     blocks.append(InvertedResidual(in_chs, out_chs, st.kernel, stride, st.exp_ratio,
-                                                   st.se_ratio, eps))
+                                                   st.se_ratio, eps, cfg.same_padding))
                 else:
                     raise ValueError(f"unknown block type {st.block!r}")
                 in_chs = out_chs
@@ -437,22 +460,59 @@ class FusionHead(nn.Module):
         return self.classifier(fused.mean(dim=1))
 
 
-def split_original_checkpoint(state: Dict[str, torch.Tensor]) -> Tuple[Dict, Dict, Dict]:
-    """Split the original `last_checkpoint.pth` state dict (optionally `module.`-prefixed) into
-    (audio backbone, video backbone, fusion head) state dicts for the modules above.
+# Checkpoint keys that no inference network reads, each with the reason. Any other key that matches
+# no parameter is an error, so that a checkpoint of another architecture cannot load half-way.
+IGNORED_CHECKPOINT_KEYS: Tuple[Tuple[str, str], ...] = (
+    ("audio_backbone.masked_spec_embed",
+     "SpecAugment's learned mask vector: replaces masked time steps in training only"),
+    ("video_backbone.classifier.",
+     "HSEmotion's emotion classifier: the original replaces it by the identity and fuses the pooled features"),
+)
+# Parameters a checkpoint may lack without changing the output.
+OPTIONAL_KEY_SUFFIXES: Tuple[Tuple[str, str], ...] = (
+    (".num_batches_tracked", "BatchNorm's update counter: unused in eval mode"),
+    ("masked_spec_embed", "dropped from every checkpoint by IGNORED_CHECKPOINT_KEYS"),
+)
 
-    The timm checkpoint has a `classifier.*` of its own under `video_backbone.`; it is dropped
-    (the original removes the classifier and uses the pooled features)."""
-    audio, video, fusion = {}, {}, {}
+
+def ignored_reason(key: str) -> Optional[str]:
+    for prefix, reason in IGNORED_CHECKPOINT_KEYS:
+        if key == prefix or (prefix.endswith(".") and key.startswith(prefix)):
+            return reason
+    return None
+
+
+def split_original_checkpoint(state: Dict[str, torch.Tensor]) -> Tuple[Dict, Dict, Dict, List[Tuple[str, str]]]:
+    """Split the original `last_checkpoint.pth` state dict (optionally `module.`-prefixed, as
+    `nn.DataParallel` saves it) into (audio backbone, video backbone, fusion head) state dicts for the
+    modules above, plus the (key, reason) pairs left out by `IGNORED_CHECKPOINT_KEYS`."""
+    audio, video, fusion, ignored = {}, {}, {}, []
     for k, v in state.items():
         if k.startswith("module."):
             k = k[len("module."):]
-        if k.startswith("audio_backbone."):
+        reason = ignored_reason(k)
+        if reason is not None:
+            ignored.append((k, reason))
+        elif k.startswith("audio_backbone."):
             audio[k[len("audio_backbone."):]] = v
         elif k.startswith("video_backbone."):
-            sub = k[len("video_backbone."):]
-            if not sub.startswith("classifier."):
-                video[sub] = v
+            video[k[len("video_backbone."):]] = v
         else:
             fusion[k] = v
-    return remap_wav2vec2_keys(audio), video, fusion
+    return remap_wav2vec2_keys(audio), video, fusion, ignored
+
+
+def load_strict(module: nn.Module, state: Dict[str, torch.Tensor], what: str) -> None:
+    """`load_state_dict(strict=True)`, except for `OPTIONAL_KEY_SUFFIXES`; the error lists every
+    missing and unexpected key and every shape mismatch, not only the first."""
+    own = module.state_dict()
+    missing = [k for k in own if k not in state and not any(k.endswith(s) for s, _ in OPTIONAL_KEY_SUFFIXES)]
+    unexpected = [k for k in state if k not in own]
+    shapes = [f"{k}: checkpoint {tuple(state[k].shape)}, network {tuple(own[k].shape)}"
+              for k in state if k in own and tuple(state[k].shape) != tuple(own[k].shape)]
+    if missing or unexpected or shapes:
+        lines = [f"{what}: the checkpoint does not match the network"]
+        lines += [f"  missing: {k}" for k in missing] + [f"  unexpected: {k}" for k in unexpected]
+        lines += [f"  shape: {s}" for s in shapes]
+        raise ValueError("\n".join(lines))
+    module.load_state_dict(state, strict=False)

@@ -5,7 +5,8 @@ onnxruntime is not packaged. This module is the fallback used to check the expor
 independently of PyTorch: it reads the graph with `onnx` and evaluates it node by node with NumPy
 (float64 by default, so the comparison measures export errors, not float32 rounding).
 
-Only the operators (and attributes) that appear in these graphs are implemented; any other
+Only the operators (and attributes) that appear in these graphs, and in the int8 audio encoder of
+tools/export/int8_quantization.py, are implemented; any other
 operator raises NotImplementedError naming it. Semantics follow the ONNX operator specification
 for opsets 13-17.
 """
@@ -208,4 +209,24 @@ class NumpyOnnxModel:
         if op == "ConstantOfShape":
             v = numpy_helper.to_array(a["value"]) if "value" in a else np.zeros(1, np.float32)
             return [np.full([int(s) for s in i[0]], self._fl(v)[0])]
+        if op == "Pad":
+            if a.get("mode", b"constant") not in (b"constant", "constant"):
+                raise NotImplementedError("Pad mode other than constant")
+            pads = [int(p) for p in i[1]]
+            r = i[0].ndim
+            value = float(i[2]) if len(i) > 2 and i[2] is not None and np.size(i[2]) else 0.0
+            return [np.pad(i[0], [(pads[k], pads[k + r]) for k in range(r)], constant_values=value)]
+        if op == "DynamicQuantizeLinear":
+            x = i[0]
+            lo, hi = min(float(x.min()), 0.0), max(float(x.max()), 0.0)
+            scale = (hi - lo) / 255 if hi > lo else 1.0
+            zero = np.clip(np.rint(-lo / scale), 0, 255)
+            q = np.clip(np.rint(x / scale) + zero, 0, 255).astype(np.uint8)
+            return [q, np.asarray(scale, self.dtype), np.asarray(zero, np.uint8)]
+        if op == "MatMulInteger":
+            A = i[0].astype(np.int64) - (i[2].astype(np.int64) if len(i) > 2 and i[2] is not None else 0)
+            B = i[1].astype(np.int64) - (i[3].astype(np.int64) if len(i) > 3 and i[3] is not None else 0)
+            # float64 is exact here (|products| < 2^15, at most a few thousand terms, far below 2^53) and uses BLAS,
+            # where an integer matmul would be a slow loop.
+            return [np.matmul(A.astype(np.float64), B.astype(np.float64)).astype(np.int32)]
         raise NotImplementedError(f"operator {op} is not implemented in onnx_numpy_eval")

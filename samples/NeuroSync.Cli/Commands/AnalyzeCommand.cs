@@ -27,7 +27,7 @@ internal static class AnalyzeCommand
     {
         var models = new Option<string>("--models", "-m")
         {
-            Description = "The model folder: neurosync.json and its three ONNX models. The repository's models/tiny is a tiny set with random weights (meaningless predictions).",
+            Description = "The model folder (neurosync.json and its three ONNX models), or a manifest file in one (such as neurosync.int8.json). The repository's models/tiny is a tiny set with random weights (meaningless predictions).",
             HelpName = "folder",
             Required = true,
         };

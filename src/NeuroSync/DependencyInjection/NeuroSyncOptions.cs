@@ -13,7 +13,7 @@ public sealed class NeuroSyncOptions
     /// <summary>The configuration section <c>AddNeuroSync(IConfiguration)</c> reads when given a whole configuration.</summary>
     public const string SectionName = "NeuroSync";
 
-    /// <summary>Gets or sets the model folder (holding <c>neurosync.json</c>). Required.</summary>
+    /// <summary>Gets or sets the model folder (holding <c>neurosync.json</c>), or a manifest file in one such as <c>neurosync.int8.json</c>. Required.</summary>
     public string? ModelPath { get; set; }
 
     /// <summary>Gets or sets ONNX Runtime session settings (threads, graph optimisation, execution provider).</summary>

@@ -4,7 +4,7 @@ using NeuroSync.Vision;
 
 namespace NeuroSync.Models;
 
-/// <summary>A model folder: its validated <c>neurosync.json</c> manifest and the full paths of its model files.</summary>
+/// <summary>A model folder: its validated manifest (<c>neurosync.json</c> by default) and the full paths of its model files.</summary>
 /// <remarks>Immutable. Loading checks the manifest's values and that every file exists; the ONNX layer then checks
 /// each model's tensors against the manifest when it opens the file.</remarks>
 public sealed class ModelSet
@@ -37,23 +37,33 @@ public sealed class ModelSet
     /// <summary>Gets the full path of the fusion model.</summary>
     public string FusionPath { get; }
 
-    /// <summary>Reads and validates a model folder.</summary>
-    /// <param name="directory">The folder holding <c>neurosync.json</c> and the model files.</param>
+    /// <summary>Reads and validates a model folder, or one manifest of a folder that holds several.</summary>
+    /// <param name="directory">The folder holding <c>neurosync.json</c> and the model files; or the path of a manifest
+    /// <c>.json</c> file in such a folder (for example the <c>neurosync.int8.json</c> the exporter writes beside
+    /// <c>neurosync.json</c>), whose model files are then looked up in the manifest's folder.</param>
     /// <returns>The model set.</returns>
     /// <exception cref="ModelMismatchException">The folder, the manifest or a file is missing or invalid; the message names it.</exception>
     public static ModelSet Load(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         string full = Path.GetFullPath(directory);
-        if (!System.IO.Directory.Exists(full))
+        string manifestPath;
+        if (File.Exists(full))
         {
-            throw new ModelMismatchException($"Model folder '{full}': expected a folder with {ModelManifest.FileName}, found nothing at that path.");
+            manifestPath = full;
+            full = Path.GetDirectoryName(full)!;
         }
-
-        string manifestPath = Path.Combine(full, ModelManifest.FileName);
-        if (!File.Exists(manifestPath))
+        else if (System.IO.Directory.Exists(full))
         {
-            throw new ModelMismatchException($"Model folder '{full}': expected a {ModelManifest.FileName} manifest, found none.");
+            manifestPath = Path.Combine(full, ModelManifest.FileName);
+            if (!File.Exists(manifestPath))
+            {
+                throw new ModelMismatchException($"Model folder '{full}': expected a {ModelManifest.FileName} manifest, found none.");
+            }
+        }
+        else
+        {
+            throw new ModelMismatchException($"Model folder '{full}': expected a folder with {ModelManifest.FileName} (or a manifest file), found nothing at that path.");
         }
 
         ModelManifest manifest;

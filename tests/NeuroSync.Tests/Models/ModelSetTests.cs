@@ -27,6 +27,21 @@ public sealed class ModelSetTests : IDisposable
     }
 
     [Fact]
+    public void Load_ManifestFilePath_ReadsThatManifestAndResolvesFilesInItsFolder()
+    {
+        string variant = Path.Combine(_folder, "neurosync.variant.json");
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(_folder, "neurosync.json")))!;
+        json["name"] = "variant";
+        File.WriteAllText(variant, json.ToJsonString());
+
+        ModelSet set = ModelSet.Load(variant);
+
+        Assert.Equal("variant", set.Manifest.Name);
+        Assert.Equal(Path.GetFullPath(_folder), set.Directory);
+        Assert.Equal(Path.Combine(Path.GetFullPath(_folder), "audio_encoder.onnx"), set.AudioEncoderPath);
+    }
+
+    [Fact]
     public void Load_MissingFolder_NamesIt()
     {
         var ex = Assert.Throws<ModelMismatchException>(() => ModelSet.Load(Path.Combine(_folder, "nope")));

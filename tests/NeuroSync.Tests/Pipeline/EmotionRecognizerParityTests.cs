@@ -60,13 +60,16 @@ public sealed class EmotionRecognizerParityTests(TinyModelsFixture models) : ICl
 
         public EmotionInput Input { get; } = new();
 
-        public static Clip Load(PipelineCase golden)
+        public static Clip Load(PipelineCase golden) => Load(golden.Audio, golden.Frames);
+
+        /// <summary>A clip from an audio file and frame files, paths relative to TestData with '/' separators.</summary>
+        public static Clip Load(string? audio, IEnumerable<string> frameFiles)
         {
             var clip = new Clip();
-            clip.Input.Audio = golden.Audio is null ? null : AudioClip.ReadWav(TestFiles.Path(golden.Audio.Split('/')));
+            clip.Input.Audio = audio is null ? null : AudioClip.ReadWav(TestFiles.Path(audio.Split('/')));
             var cache = new Dictionary<string, Image<Rgb24>>();
             var frames = new List<VideoFrame>();
-            foreach (string file in golden.Frames)
+            foreach (string file in frameFiles)
             {
                 if (!cache.TryGetValue(file, out var image))
                 {
