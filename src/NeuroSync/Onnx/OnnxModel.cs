@@ -37,6 +37,12 @@ internal sealed class OnnxModel : IDisposable
     /// <summary>Gets the model file's path.</summary>
     public string Path { get; }
 
+    /// <summary>Gets the session's inputs, for models whose interface is found by shape rather than named in a manifest.</summary>
+    public IReadOnlyDictionary<string, NodeMetadata> InputMetadata => _session.InputMetadata;
+
+    /// <summary>Gets the session's outputs, for models whose interface is found by shape rather than named in a manifest.</summary>
+    public IReadOnlyDictionary<string, NodeMetadata> OutputMetadata => _session.OutputMetadata;
+
     /// <summary>Gets the execution provider the session actually uses.</summary>
     public OnnxExecutionProvider ExecutionProvider { get; }
 
