@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Microsoft.ML.OnnxRuntime;
 using NeuroSync.Models;
 
@@ -73,10 +74,11 @@ public sealed class OnnxVisualClassifier : IVisualEncoder
         {
             ReadOnlySpan<float> r = rgb.Slice(f * 3 * plane, plane), g = rgb.Slice(((f * 3) + 1) * plane, plane), b = rgb.Slice(((f * 3) + 2) * plane, plane);
             Span<float> dst = target.Slice(f * plane, plane);
-            for (int i = 0; i < plane; i++)
-            {
-                dst[i] = ((_red * r[i]) + (_green * g[i]) + (_blue * b[i]) - _mean) * _scale;
-            }
+            TensorPrimitives.Multiply(r, _red, dst);
+            TensorPrimitives.MultiplyAdd(g, _green, dst, dst);
+            TensorPrimitives.MultiplyAdd(b, _blue, dst, dst);
+            TensorPrimitives.Subtract(dst, _mean, dst);
+            TensorPrimitives.Multiply(dst, _scale, dst);
         }
 
         using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, gray.Memory, [frameCount, CropSize, CropSize, 1]);
