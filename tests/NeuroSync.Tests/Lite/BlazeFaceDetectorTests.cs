@@ -53,6 +53,25 @@ public sealed class BlazeFaceDetectorTests(BlazeFaceDetectorTests.Detector blaze
     }
 
     [Fact]
+    public async Task DetectFaces_ConcurrentCalls_GiveTheSameBoxesAsOneCall()
+    {
+        using var image = Image.Load<Rgb24>(TestFiles.Path("Images", "two_faces_640x480.png"));
+        IReadOnlyList<FaceBox> single = blazeFace.Instance.DetectFaces(image);
+
+        IReadOnlyList<FaceBox>[] concurrent = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => blazeFace.Instance.DetectFaces(image))));
+
+        Assert.All(concurrent, faces => Assert.Equal(single, faces)); // tolerance: exact (per-call buffers, same session)
+    }
+
+    [Fact]
+    public void Create_NotABlazeFaceModel_FailsNamingTheExpectedShape()
+    {
+        var ex = Assert.Throws<NeuroSync.Models.ModelMismatchException>(() => new BlazeFaceDetector(LiteModels.File("emotion_fer.onnx")));
+
+        Assert.Contains("[1, S, S, 3]", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void DetectFaces_IsFasterThanHaar()
     {
         using var image = Image.Load<Rgb24>(TestFiles.Path("Images", "astronaut_640x480.png"));
