@@ -11,4 +11,8 @@ public enum AudioStatus
 
     /// <summary>The input had no audio at all.</summary>
     Missing,
+
+    /// <summary>Audio is loud enough to pass the silence gate but the voice-activity detector found no speech in it
+    /// (steady noise, hum, music); the encoder hears zeros, as for silence. Only model sets with a detector report it.</summary>
+    NoSpeech,
 }

@@ -37,7 +37,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
     private readonly ZeroInputFeatures _silentAudio;
     private readonly ZeroInputFeatures _blankVideo;
     private readonly ModelSet? _modelSet;
-    private readonly bool _ownsParts;
+    private readonly IReadOnlyList<IDisposable> _owned;
     private readonly ILogger _logger;
     private readonly RecognizerMetrics _metrics;
     private readonly ConcurrentDictionary<int, bool> _resampledRates = new();
@@ -65,7 +65,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         int emptyVideoFrameCount = 10,
         ILoggerFactory? loggerFactory = null,
         IMeterFactory? meterFactory = null)
-        : this(audioEncoder, visualEncoder, fusion, audioPreprocessor, videoPreprocessor, options, emptyVideoFrameCount, modelSet: null, ownsParts: false, loggerFactory, meterFactory)
+        : this(audioEncoder, visualEncoder, fusion, audioPreprocessor, videoPreprocessor, options, emptyVideoFrameCount, modelSet: null, owned: [], loggerFactory, meterFactory)
     {
     }
 
@@ -78,7 +78,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         EmotionRecognizerOptions? options,
         int emptyVideoFrameCount,
         ModelSet? modelSet,
-        bool ownsParts,
+        IReadOnlyList<IDisposable> owned,
         ILoggerFactory? loggerFactory,
         IMeterFactory? meterFactory)
     {
@@ -109,16 +109,17 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
 
         _emptyVideoFrameCount = emptyVideoFrameCount;
         _modelSet = modelSet;
-        _ownsParts = ownsParts;
+        _owned = owned;
         _logger = (ILogger?)loggerFactory?.CreateLogger<EmotionRecognizer>() ?? NullLogger.Instance;
         _metrics = new RecognizerMetrics(meterFactory, _options.ModelSetName);
         _silentAudio = new ZeroInputFeatures(ct => _audioEncoder.EncodeAsync(new float[_audioEncoder.InputLength], ct));
         _blankVideo = new ZeroInputFeatures(ct => _visualEncoder.EncodeAsync(new float[_emptyVideoFrameCount * _videoPreprocessor.FrameTensorLength], _emptyVideoFrameCount, ct));
-        string provider = (_audioEncoder as OnnxAudioEncoder)?.ExecutionProvider.ToString() ?? "a custom audio encoder";
+        string provider = ((_audioEncoder as OnnxAudioEncoder)?.ExecutionProvider ?? (_visualEncoder as OnnxVisualClassifier)?.ExecutionProvider)?.ToString() ?? "custom encoders";
         RecognizerLog.ModelSetLoaded(_logger, _options.ModelSetName, _modelSet?.Directory ?? "(parts)", provider);
     }
 
-    /// <summary>Loads a model folder (<c>neurosync.json</c> and its three ONNX models) into a recognizer that owns them.</summary>
+    /// <summary>Loads a model folder (<c>neurosync.json</c> and the ONNX models it names: encoders and a fusion head, or the
+    /// lite set's face detector, expression classifier and voice-activity detector) into a recognizer that owns them.</summary>
     /// <param name="modelDirectory">The model folder, or a manifest file in one (see <see cref="ModelSet.Load(string)"/>).</param>
     /// <param name="onnxOptions">ONNX Runtime session settings; defaults when <see langword="null"/>.</param>
     /// <param name="loggerFactory">Where logs go; none when <see langword="null"/>.</param>
@@ -132,10 +133,20 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         var disposables = new List<IDisposable>();
         try
         {
-            var audio = Track(new OnnxAudioEncoder(modelSet, onnxOptions), disposables);
-            var video = Track(new OnnxVisualEncoder(modelSet, onnxOptions), disposables);
-            var fusion = Track(new OnnxFusionEngine(modelSet, onnxOptions), disposables);
-            var detector = new HaarFaceDetector(options: modelSet.CreateHaarDetectorOptions());
+            var audio = Track(ModelSetParts.AudioEncoder(modelSet, onnxOptions), disposables);
+            var video = Track(ModelSetParts.VisualEncoder(modelSet, onnxOptions), disposables);
+            var fusion = Track(ModelSetParts.Fusion(modelSet, onnxOptions), disposables);
+            IFaceDetector detector = ModelSetParts.FaceDetector(modelSet, onnxOptions);
+            if (detector is IDisposable ownedDetector)
+            {
+                disposables.Add(ownedDetector);
+            }
+
+            SileroVoiceActivity? voiceActivity = ModelSetParts.VoiceActivity(modelSet, onnxOptions);
+            if (voiceActivity is not null)
+            {
+                disposables.Add(voiceActivity);
+            }
             var options = new EmotionRecognizerOptions
             {
                 SilenceOverrideLabels = modelSet.Manifest.Postprocessing.SilenceOverrideLabels,
@@ -146,12 +157,12 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
                 audio,
                 video,
                 fusion,
-                new AudioPreprocessor(modelSet.CreateAudioPreprocessingOptions()),
+                new AudioPreprocessor(modelSet.CreateAudioPreprocessingOptions(), voiceActivity),
                 new VideoPreprocessor(detector, modelSet.CreateVideoPreprocessingOptions()),
                 options,
                 modelSet.Manifest.Video.EmptyVideoFrameCount,
                 modelSet,
-                ownsParts: true,
+                disposables,
                 loggerFactory,
                 meterFactory);
         }
@@ -317,11 +328,9 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         _silentAudio.Dispose();
         _blankVideo.Dispose();
         _metrics.Dispose();
-        if (_ownsParts)
+        foreach (IDisposable part in _owned)
         {
-            _audioEncoder.Dispose();
-            _visualEncoder.Dispose();
-            _fusion.Dispose();
+            part.Dispose();
         }
     }
 

@@ -19,6 +19,7 @@ public sealed record ModalityMask(AudioStatus Audio, VideoStatus Video)
     {
         AudioStatus.Available => "available",
         AudioStatus.Silent => "silent",
+        AudioStatus.NoSpeech => "no speech",
         _ => "missing",
     };
 

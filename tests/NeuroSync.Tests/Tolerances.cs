@@ -29,4 +29,13 @@ internal static class Tolerances
 
     /// <summary>Face crops against OpenCV's resize, per 8-bit pixel value before normalisation (2/255).</summary>
     public const int CropPixelLevels = 2;
+
+    /// <summary>A converted ONNX model against the original TF.js graph on the same inputs (max abs).</summary>
+    public const float ConvertedModel = 1e-4f;
+
+    /// <summary>Deep converted outputs with large raw values (BlazeFace logits up to |589|): max |diff| / max |expected| per output.</summary>
+    public const float ConvertedModelRelative = 1e-5f;
+
+    /// <summary>A BlazeFace box against the Haar box of the same face: different detectors, different box conventions.</summary>
+    public const double DetectorAgreementIoU = 0.5;
 }

@@ -7,7 +7,8 @@ namespace NeuroSync.Audio;
 /// Turns an <see cref="AudioClip"/> into the audio encoder's input, as the original system does: mono (mean of the
 /// channels), resampled to <see cref="AudioPreprocessingOptions.TargetSampleRate"/>, the first
 /// <see cref="AudioPreprocessingOptions.MaxSamples"/> samples, an RMS silence gate, then Wav2Vec2 zero-mean
-/// unit-variance normalisation of the valid part and zero padding.
+/// unit-variance normalisation of the valid part and zero padding. With an <see cref="IVoiceActivityDetector"/>, audio
+/// that passes the RMS gate must also contain speech, or it counts as <see cref="AudioStatus.NoSpeech"/>.
 /// </summary>
 /// <remarks>
 /// Thread-safe and immutable after construction: one instance can serve every request. Per-call state lives in
@@ -20,16 +21,29 @@ public sealed class AudioPreprocessor
     private const int MaxCachedResamplers = 16;
 
     private readonly AudioPreprocessingOptions _options;
+    private readonly IVoiceActivityDetector? _voiceActivity;
     private readonly ConcurrentDictionary<int, SincResampler> _resamplers = new();
 
     /// <summary>Creates a preprocessor.</summary>
     /// <param name="options">The settings, copied (later changes to the instance have no effect); <see langword="null"/> for the defaults.</param>
+    /// <param name="voiceActivity">A speech detector run after the RMS gate; none (the original system's behaviour) when
+    /// <see langword="null"/>. The caller keeps owning it.</param>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range (see <see cref="AudioPreprocessingOptions.Validate"/>).</exception>
-    public AudioPreprocessor(AudioPreprocessingOptions? options = null)
+    /// <exception cref="ArgumentException">The detector's sample rate differs from <see cref="AudioPreprocessingOptions.TargetSampleRate"/>.</exception>
+    public AudioPreprocessor(AudioPreprocessingOptions? options = null, IVoiceActivityDetector? voiceActivity = null)
     {
         _options = options?.Clone() ?? new AudioPreprocessingOptions();
         _options.Validate();
+        if (voiceActivity is not null && voiceActivity.SampleRate != _options.TargetSampleRate)
+        {
+            throw new ArgumentException($"Voice-activity detector: expected one at the target rate {_options.TargetSampleRate} Hz, found one at {voiceActivity.SampleRate} Hz.", nameof(voiceActivity));
+        }
+
+        _voiceActivity = voiceActivity;
     }
+
+    /// <summary>Gets the speech detector run after the RMS gate, or <see langword="null"/> when there is none.</summary>
+    public IVoiceActivityDetector? VoiceActivityDetector => _voiceActivity;
 
     /// <summary>Gets the rate, in hertz, of the encoder input.</summary>
     public int TargetSampleRate => _options.TargetSampleRate;
@@ -43,7 +57,7 @@ public sealed class AudioPreprocessor
     /// <summary>Fills <paramref name="destination"/> with the encoder input for <paramref name="clip"/>.</summary>
     /// <param name="clip">The audio; it is read, never written.</param>
     /// <param name="destination">Exactly <see cref="MaxSamples"/> samples, all of which are written.</param>
-    /// <returns>The silence decision, the RMS, and how many samples are real audio rather than padding.</returns>
+    /// <returns>The availability decision, the RMS, the speech found, and how many samples are real audio rather than padding.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="clip"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is not <see cref="MaxSamples"/> long.</exception>
     /// <exception cref="InvalidAudioException">The clip is empty or has a NaN or infinite sample among those used.</exception>
@@ -60,8 +74,15 @@ public sealed class AudioPreprocessor
         WriteMono(clip, resampler, mono);
 
         double rms = AudioKernels.Rms(mono);
-        bool silent = rms < _options.SilenceRmsThreshold;
-        if (silent)
+        AudioStatus status = rms < _options.SilenceRmsThreshold ? AudioStatus.Silent : AudioStatus.Available;
+        VoiceActivity? activity = null;
+        if (status == AudioStatus.Available && _voiceActivity is not null)
+        {
+            activity = _voiceActivity.Detect(mono);
+            status = activity.Value.HasSpeech ? AudioStatus.Available : AudioStatus.NoSpeech;
+        }
+
+        if (status != AudioStatus.Available)
         {
             destination.Clear();
         }
@@ -74,7 +95,7 @@ public sealed class AudioPreprocessor
             destination[valid..].Clear();
         }
 
-        return new AudioPreprocessingResult(silent ? AudioStatus.Silent : AudioStatus.Available, (float)rms, valid, clip.SampleRate);
+        return new AudioPreprocessingResult(status, (float)rms, valid, clip.SampleRate) { VoiceActivity = activity };
     }
 
     /// <summary>Returns the mono signal at <see cref="TargetSampleRate"/>, cut to <see cref="MaxSamples"/>, before gating and normalisation.</summary>

@@ -52,15 +52,16 @@ public static class NeuroSyncServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NeuroSyncOptions>, NeuroSyncOptionsValidator>());
 
         services.TryAddSingleton(sp => ModelSet.Load(Options(sp).ModelPath!));
-        services.TryAddSingleton<IAudioEncoder>(sp => new OnnxAudioEncoder(sp.GetRequiredService<ModelSet>(), Options(sp).OnnxRuntime));
-        services.TryAddSingleton<IVisualEncoder>(sp => new OnnxVisualEncoder(sp.GetRequiredService<ModelSet>(), Options(sp).OnnxRuntime));
-        services.TryAddSingleton<IFusionEngine>(sp => new OnnxFusionEngine(sp.GetRequiredService<ModelSet>(), Options(sp).OnnxRuntime));
-        services.TryAddSingleton<IFaceDetector>(sp => new HaarFaceDetector(options: sp.GetRequiredService<ModelSet>().CreateHaarDetectorOptions()));
+        services.TryAddSingleton(sp => ModelSetParts.AudioEncoder(sp.GetRequiredService<ModelSet>(), Options(sp).OnnxRuntime));
+        services.TryAddSingleton(sp => ModelSetParts.VisualEncoder(sp.GetRequiredService<ModelSet>(), Options(sp).OnnxRuntime));
+        services.TryAddSingleton(sp => ModelSetParts.Fusion(sp.GetRequiredService<ModelSet>(), Options(sp).OnnxRuntime));
+        services.TryAddSingleton(sp => ModelSetParts.FaceDetector(sp.GetRequiredService<ModelSet>(), Options(sp).OnnxRuntime));
+        services.TryAddSingleton(sp => new VoiceActivityHolder(ModelSetParts.VoiceActivity(sp.GetRequiredService<ModelSet>(), Options(sp).OnnxRuntime)));
         services.TryAddSingleton(sp =>
         {
             AudioPreprocessingOptions audio = sp.GetRequiredService<ModelSet>().CreateAudioPreprocessingOptions();
             audio.SilenceRmsThreshold = Options(sp).Audio.SilenceRmsThreshold ?? audio.SilenceRmsThreshold;
-            return new AudioPreprocessor(audio);
+            return new AudioPreprocessor(audio, sp.GetRequiredService<VoiceActivityHolder>().Detector);
         });
         services.TryAddSingleton(sp =>
         {
@@ -96,4 +97,12 @@ public static class NeuroSyncServiceCollectionExtensions
     }
 
     private static NeuroSyncOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<NeuroSyncOptions>>().Value;
+
+    /// <summary>The model set's voice-activity detector, or none; a singleton so that the container disposes the detector.</summary>
+    private sealed class VoiceActivityHolder(SileroVoiceActivity? detector) : IDisposable
+    {
+        public SileroVoiceActivity? Detector => detector;
+
+        public void Dispose() => detector?.Dispose();
+    }
 }

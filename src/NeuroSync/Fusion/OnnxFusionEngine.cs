@@ -20,21 +20,22 @@ public sealed class OnnxFusionEngine : IFusionEngine
     /// <summary>Opens the fusion model of a model set and checks it against the manifest.</summary>
     /// <param name="modelSet">The model set.</param>
     /// <param name="options">Session settings; defaults when <see langword="null"/>.</param>
-    /// <exception cref="ModelMismatchException">The file is not a loadable model or its tensors differ from the manifest.</exception>
+    /// <exception cref="ModelMismatchException">The set has no fusion head, or the file is not a loadable model or its tensors differ from the manifest.</exception>
     public OnnxFusionEngine(ModelSet modelSet, OnnxRuntimeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(modelSet);
+        string path = modelSet.Require(modelSet.FusionPath, "a cross-attention fusion head (fusion.file)");
         FusionManifest spec = modelSet.Manifest.Fusion;
-        _audioDimension = (int)modelSet.Manifest.Audio.Model.OutputShape[^1];
-        _videoDimension = (int)modelSet.Manifest.Video.Model.OutputShape[^1];
+        _audioDimension = (int)modelSet.Manifest.Audio.Model!.OutputShape[^1];
+        _videoDimension = (int)modelSet.Manifest.Video.Model!.OutputShape[^1];
         Labels = modelSet.Labels;
         _model = new OnnxModel(
-            modelSet.FusionPath,
-            [new TensorSpec(spec.AudioInput, [1, -1, _audioDimension]), new TensorSpec(spec.VideoInput, [1, -1, _videoDimension])],
-            [new TensorSpec(spec.Output, [1, Labels.Count])],
+            path,
+            [new TensorSpec(spec.AudioInput!, [1, -1, _audioDimension]), new TensorSpec(spec.VideoInput!, [1, -1, _videoDimension])],
+            [new TensorSpec(spec.Output!, [1, Labels.Count])],
             OnnxRuntimeOptions.ValidatedCopy(options));
-        _inputNames = [spec.AudioInput, spec.VideoInput];
-        _outputNames = [spec.Output];
+        _inputNames = [spec.AudioInput!, spec.VideoInput!];
+        _outputNames = [spec.Output!];
     }
 
     /// <inheritdoc/>

@@ -1,8 +1,10 @@
 namespace NeuroSync.Models;
 
 /// <summary>
-/// The contents of a model set's <c>neurosync.json</c>: everything the pipeline needs to know about its three models
-/// (files, tensor names and shapes) and about the preprocessing they were trained with. See <c>docs/models.md</c>.
+/// The contents of a model set's <c>neurosync.json</c>: everything the pipeline needs to know about its models (files,
+/// tensor names and shapes) and about the preprocessing they were trained with. Two shapes exist: encoders plus a
+/// trained cross-attention head (the original system), or per-modality classifiers with late fusion (the lite set).
+/// See <c>docs/models.md</c>.
 /// </summary>
 public sealed class ModelManifest
 {
@@ -18,13 +20,13 @@ public sealed class ModelManifest
     /// <summary>Gets the class labels in the fusion output's order.</summary>
     public required IReadOnlyList<string> Labels { get; init; }
 
-    /// <summary>Gets the audio encoder and its preprocessing.</summary>
+    /// <summary>Gets the audio models and their preprocessing.</summary>
     public required AudioManifest Audio { get; init; }
 
-    /// <summary>Gets the visual encoder and its preprocessing.</summary>
+    /// <summary>Gets the visual models and their preprocessing.</summary>
     public required VideoManifest Video { get; init; }
 
-    /// <summary>Gets the fusion model.</summary>
+    /// <summary>Gets how the modalities are fused.</summary>
     public required FusionManifest Fusion { get; init; }
 
     /// <summary>Gets the post-processing rules; the original system's when absent.</summary>
@@ -50,11 +52,16 @@ public sealed class OnnxModelManifest
     public required IReadOnlyList<long> OutputShape { get; init; }
 }
 
-/// <summary>The audio encoder and the preprocessing its input needs.</summary>
+/// <summary>The audio encoder, the voice-activity detector and the preprocessing their input needs.</summary>
 public sealed class AudioManifest
 {
-    /// <summary>Gets the encoder model: input <c>[1, MaxSamples]</c>, output <c>[1, T, D]</c>.</summary>
-    public required OnnxModelManifest Model { get; init; }
+    /// <summary>Gets the encoder model: input <c>[1, MaxSamples]</c>, output <c>[1, T, D]</c>. Required by cross-attention
+    /// fusion; absent in a late-fusion set without an audio classifier, whose audio is only probed for speech.</summary>
+    public OnnxModelManifest? Model { get; init; }
+
+    /// <summary>Gets the voice-activity detector that decides whether audio above the RMS gate holds speech; none when absent
+    /// (the original system's behaviour).</summary>
+    public VoiceActivityManifest? VoiceActivity { get; init; }
 
     /// <summary>Gets the encoder's sample rate in hertz. Default 16000.</summary>
     public int SampleRate { get; init; } = 16_000;
@@ -72,11 +79,15 @@ public sealed class AudioManifest
     public float SilenceRmsThreshold { get; init; } = 0.015f;
 }
 
-/// <summary>The visual encoder and the preprocessing its input needs.</summary>
+/// <summary>The visual encoder or classifier and the preprocessing its input needs.</summary>
 public sealed class VideoManifest
 {
-    /// <summary>Gets the encoder model: input <c>[F, 3, CropSize, CropSize]</c>, output <c>[F, D]</c>.</summary>
-    public required OnnxModelManifest Model { get; init; }
+    /// <summary>Gets the encoder model: input <c>[F, 3, CropSize, CropSize]</c>, output <c>[F, D]</c>. Required by
+    /// cross-attention fusion; a late-fusion set has <see cref="Classifier"/> instead.</summary>
+    public OnnxModelManifest? Model { get; init; }
+
+    /// <summary>Gets the per-frame expression classifier of a late-fusion set.</summary>
+    public VisualClassifierManifest? Classifier { get; init; }
 
     /// <summary>Gets the crop side in pixels. Default 224.</summary>
     public int CropSize { get; init; } = 224;
@@ -103,8 +114,21 @@ public sealed class VideoManifest
 /// <summary>The face detector a model set was trained with.</summary>
 public sealed class FaceDetectorManifest
 {
-    /// <summary>Gets the detector type; <c>haar</c> (OpenCV's frontal-face cascade) is built in.</summary>
+    /// <summary>Gets the detector type: <c>haar</c> (OpenCV's frontal-face cascade, built in) or <c>blazeface</c> (an ONNX
+    /// BlazeFace model, <see cref="File"/>).</summary>
     public string Type { get; init; } = "haar";
+
+    /// <summary>Gets the model file of a <c>blazeface</c> detector, relative to the model folder.</summary>
+    public string? File { get; init; }
+
+    /// <summary>Gets the BlazeFace score a face must exceed. Default 0.6.</summary>
+    public float MinConfidence { get; init; } = 0.6f;
+
+    /// <summary>Gets the BlazeFace non-max suppression overlap. Default 0.1.</summary>
+    public float IouThreshold { get; init; } = 0.1f;
+
+    /// <summary>Gets how much each BlazeFace box is enlarged about its centre. Default 1.</summary>
+    public float BoxScale { get; init; } = 1f;
 
     /// <summary>Gets the Haar scale factor. Default 1.1.</summary>
     public double ScaleFactor { get; init; } = 1.1;
@@ -113,23 +137,72 @@ public sealed class FaceDetectorManifest
     public int MinNeighbors { get; init; } = 5;
 }
 
-/// <summary>The fusion model: audio and visual features in, one logit per label out.</summary>
+/// <summary>How the modalities are fused: a trained ONNX head, or a weighted average of per-modality probabilities.</summary>
 public sealed class FusionManifest
 {
-    /// <summary>Gets the fusion type; <c>cross-attention</c> (an ONNX head) is built in.</summary>
+    /// <summary>Gets the fusion type: <c>cross-attention</c> (an ONNX head over encoder features) or <c>late</c> (weighted
+    /// per-modality classifier probabilities).</summary>
     public string Type { get; init; } = "cross-attention";
+
+    /// <summary>Gets the cross-attention head's file name, relative to the model folder.</summary>
+    public string? File { get; init; }
+
+    /// <summary>Gets the name of the head's audio features input, <c>[1, T, D_audio]</c>.</summary>
+    public string? AudioInput { get; init; }
+
+    /// <summary>Gets the name of the head's visual features input, <c>[1, F, D_video]</c>.</summary>
+    public string? VideoInput { get; init; }
+
+    /// <summary>Gets the name of the head's logits output, <c>[1, labels]</c>.</summary>
+    public string? Output { get; init; }
+
+    /// <summary>Gets the late-fusion weight of the audio classifier when the audio is available. Default 0.5.</summary>
+    public float AudioWeight { get; init; } = 0.5f;
+
+    /// <summary>Gets the late-fusion weight of the visual classifier when a face is visible. Default 0.5.</summary>
+    public float VideoWeight { get; init; } = 0.5f;
+}
+
+/// <summary>A per-frame expression classifier: one grayscale face crop in, one probability per label out.</summary>
+public sealed class VisualClassifierManifest
+{
+    /// <summary>Gets the file name, relative to the model folder.</summary>
+    public required string File { get; init; }
+
+    /// <summary>Gets the name of the input tensor, <c>[F, size, size, 1]</c> (NHWC, grayscale).</summary>
+    public required string Input { get; init; }
+
+    /// <summary>Gets the name of the output tensor, <c>[F, labels]</c> probabilities.</summary>
+    public required string Output { get; init; }
+
+    /// <summary>Gets the classifier's labels in its output order; they are matched to the set's labels by name.</summary>
+    public required IReadOnlyList<string> Labels { get; init; }
+
+    /// <summary>Gets the red, green and blue weights of the grayscale conversion. Default 0.2989, 0.5870, 0.1140 (the
+    /// weights the human library uses).</summary>
+    public IReadOnlyList<float> GrayscaleWeights { get; init; } = [0.2989f, 0.5870f, 0.1140f];
+
+    /// <summary>Gets the mean subtracted from the gray value in [0, 1]. Default 0.5.</summary>
+    public float Mean { get; init; } = 0.5f;
+
+    /// <summary>Gets the standard deviation the gray value is divided by. Default 0.5 (so the input spans [-1, 1]).</summary>
+    public float Std { get; init; } = 0.5f;
+}
+
+/// <summary>A voice-activity detector model.</summary>
+public sealed class VoiceActivityManifest
+{
+    /// <summary>Gets the detector type; <c>silero</c> (Silero VAD v5, 16 kHz) is built in.</summary>
+    public string Type { get; init; } = "silero";
 
     /// <summary>Gets the file name, relative to the model folder.</summary>
     public required string File { get; init; }
 
-    /// <summary>Gets the name of the audio features input, <c>[1, T, D_audio]</c>.</summary>
-    public required string AudioInput { get; init; }
+    /// <summary>Gets the speech probability at or above which a window counts as speech. Default 0.5.</summary>
+    public float Threshold { get; init; } = 0.5f;
 
-    /// <summary>Gets the name of the visual features input, <c>[1, F, D_video]</c>.</summary>
-    public required string VideoInput { get; init; }
-
-    /// <summary>Gets the name of the logits output, <c>[1, labels]</c>.</summary>
-    public required string Output { get; init; }
+    /// <summary>Gets how much speech, in milliseconds, a clip needs to count as speech. Default 250.</summary>
+    public int MinSpeechMilliseconds { get; init; } = 250;
 }
 
 /// <summary>What happens between the logits and the reported label.</summary>

@@ -14,9 +14,14 @@ public sealed class ModelSet
         Directory = directory;
         Manifest = manifest;
         Labels = new EmotionLabelSet(manifest.Labels);
-        AudioEncoderPath = Path.Combine(directory, manifest.Audio.Model.File);
-        VisualEncoderPath = Path.Combine(directory, manifest.Video.Model.File);
-        FusionPath = Path.Combine(directory, manifest.Fusion.File);
+        AudioEncoderPath = PathOf(manifest.Audio.Model?.File);
+        VisualEncoderPath = PathOf(manifest.Video.Model?.File);
+        VisualClassifierPath = PathOf(manifest.Video.Classifier?.File);
+        FusionPath = PathOf(manifest.Fusion.File);
+        FaceDetectorPath = PathOf(manifest.Video.FaceDetector.File);
+        VoiceActivityPath = PathOf(manifest.Audio.VoiceActivity?.File);
+
+        string? PathOf(string? file) => file is null ? null : Path.Combine(directory, file);
     }
 
     /// <summary>Gets the full path of the model folder.</summary>
@@ -28,14 +33,26 @@ public sealed class ModelSet
     /// <summary>Gets the labels, in the fusion output's order.</summary>
     public EmotionLabelSet Labels { get; }
 
-    /// <summary>Gets the full path of the audio encoder.</summary>
-    public string AudioEncoderPath { get; }
+    /// <summary>Gets the full path of the audio encoder, or <see langword="null"/> when the set has none.</summary>
+    public string? AudioEncoderPath { get; }
 
-    /// <summary>Gets the full path of the visual encoder.</summary>
-    public string VisualEncoderPath { get; }
+    /// <summary>Gets the full path of the visual encoder, or <see langword="null"/> when the set has a classifier instead.</summary>
+    public string? VisualEncoderPath { get; }
 
-    /// <summary>Gets the full path of the fusion model.</summary>
-    public string FusionPath { get; }
+    /// <summary>Gets the full path of the visual classifier of a late-fusion set, or <see langword="null"/>.</summary>
+    public string? VisualClassifierPath { get; }
+
+    /// <summary>Gets the full path of the cross-attention fusion model, or <see langword="null"/> for late fusion.</summary>
+    public string? FusionPath { get; }
+
+    /// <summary>Gets the full path of the face detector model, or <see langword="null"/> for the built-in Haar cascade.</summary>
+    public string? FaceDetectorPath { get; }
+
+    /// <summary>Gets the full path of the voice-activity detector, or <see langword="null"/> when the set has none.</summary>
+    public string? VoiceActivityPath { get; }
+
+    /// <summary>Gets a value indicating whether the set fuses per-modality classifier probabilities (<c>fusion.type</c> <c>late</c>).</summary>
+    public bool IsLateFusion => Manifest.Fusion.Type == "late";
 
     /// <summary>Reads and validates a model folder, or one manifest of a folder that holds several.</summary>
     /// <param name="directory">The folder holding <c>neurosync.json</c> and the model files; or the path of a manifest
@@ -79,9 +96,9 @@ public sealed class ModelSet
         }
 
         var set = new ModelSet(full, Validate(manifest, manifestPath));
-        foreach (string path in new[] { set.AudioEncoderPath, set.VisualEncoderPath, set.FusionPath })
+        foreach (string? path in new[] { set.AudioEncoderPath, set.VisualEncoderPath, set.VisualClassifierPath, set.FusionPath, set.FaceDetectorPath, set.VoiceActivityPath })
         {
-            if (!File.Exists(path))
+            if (path is not null && !File.Exists(path))
             {
                 throw new ModelMismatchException($"Model file '{path}': expected it to exist (named in {manifestPath}), found nothing.");
             }
@@ -101,6 +118,18 @@ public sealed class ModelSet
     /// <summary>Gets the face detector settings the model set was trained with.</summary>
     /// <returns>New options.</returns>
     public HaarDetectorOptions CreateHaarDetectorOptions() => HaarOptions(Manifest);
+
+    /// <summary>Gets the BlazeFace settings of a set whose detector is <c>blazeface</c>.</summary>
+    /// <returns>New options.</returns>
+    public BlazeFaceDetectorOptions CreateBlazeFaceDetectorOptions() => BlazeFaceOptions(Manifest);
+
+    /// <summary>Gets the voice-activity settings of a set with a <c>silero</c> detector (Silero's defaults when it has none).</summary>
+    /// <returns>New options.</returns>
+    public SileroVoiceActivityOptions CreateVoiceActivityOptions() => VoiceActivityOptions(Manifest);
+
+    /// <summary>Gets the path of a model file the caller needs, or fails naming what the set lacks.</summary>
+    internal string Require(string? path, string what) =>
+        path ?? throw new ModelMismatchException($"Model set '{Manifest.Name}' ({Directory}): expected {what}, found none in its {ModelManifest.FileName}.");
 
     private static AudioPreprocessingOptions AudioOptions(ModelManifest m) => new()
     {
@@ -127,6 +156,17 @@ public sealed class ModelSet
         MinNeighbors = m.Video.FaceDetector.MinNeighbors,
     };
 
+    private static BlazeFaceDetectorOptions BlazeFaceOptions(ModelManifest m) => new()
+    {
+        MinConfidence = m.Video.FaceDetector.MinConfidence,
+        IouThreshold = m.Video.FaceDetector.IouThreshold,
+        BoxScale = m.Video.FaceDetector.BoxScale,
+    };
+
+    private static SileroVoiceActivityOptions VoiceActivityOptions(ModelManifest m) => m.Audio.VoiceActivity is { } vad
+        ? new() { Threshold = vad.Threshold, MinSpeechDuration = TimeSpan.FromMilliseconds(vad.MinSpeechMilliseconds) }
+        : new();
+
     private static ModelManifest Validate(ModelManifest m, string path)
     {
         void Require(bool condition, string field, string expected, object? found)
@@ -147,21 +187,28 @@ public sealed class ModelSet
             throw new ModelMismatchException($"Manifest '{path}' labels: {ex.Message}", ex);
         }
 
-        RequireModel(m.Audio.Model, "audio.model", path);
-        RequireModel(m.Video.Model, "video.model", path);
-        Require(m.Audio.Model.InputShape.Count == 2, "audio.model.inputShape", "rank 2 ([1, samples])", Shape(m.Audio.Model.InputShape));
-        Require(m.Audio.Model.OutputShape.Count == 3, "audio.model.outputShape", "rank 3 ([1, T, D])", Shape(m.Audio.Model.OutputShape));
-        Require(m.Audio.Model.InputShape[^1] == m.Audio.MaxSamples, "audio.model.inputShape", $"[1, {m.Audio.MaxSamples}] (audio.maxSamples)", Shape(m.Audio.Model.InputShape));
-        Require(m.Video.Model.InputShape.Count == 4, "video.model.inputShape", "rank 4 ([F, 3, size, size])", Shape(m.Video.Model.InputShape));
-        Require(m.Video.Model.OutputShape.Count == 2, "video.model.outputShape", "rank 2 ([F, D])", Shape(m.Video.Model.OutputShape));
-        Require(
-            m.Video.Model.InputShape.Skip(1).SequenceEqual([3L, m.Video.CropSize, m.Video.CropSize]),
-            "video.model.inputShape", $"[F, 3, {m.Video.CropSize}, {m.Video.CropSize}] (video.cropSize)", Shape(m.Video.Model.InputShape));
-        Require(m.Audio.Model.OutputShape[^1] > 0 && m.Video.Model.OutputShape[^1] > 0, "model outputShape", "a fixed feature dimension", "-1");
+        Require(m.Fusion.Type is "cross-attention" or "late", "fusion.type", "\"cross-attention\" or \"late\"", m.Fusion.Type);
+        if (m.Fusion.Type == "cross-attention")
+        {
+            ValidateCrossAttention(m, path, Require);
+        }
+        else
+        {
+            ValidateLate(m, path, Require);
+        }
+
         Require(m.Video.ChannelOrder is "bgr" or "rgb", "video.channelOrder", "\"bgr\" or \"rgb\"", m.Video.ChannelOrder);
-        Require(m.Video.FaceDetector.Type == "haar", "video.faceDetector.type", "\"haar\"", m.Video.FaceDetector.Type);
-        Require(m.Fusion.Type == "cross-attention", "fusion.type", "\"cross-attention\"", m.Fusion.Type);
-        Require(IsPlainFileName(m.Fusion.File), "fusion.file", "a file name inside the model folder", m.Fusion.File);
+        Require(m.Video.FaceDetector.Type is "haar" or "blazeface", "video.faceDetector.type", "\"haar\" or \"blazeface\"", m.Video.FaceDetector.Type);
+        Require(
+            m.Video.FaceDetector.Type == "blazeface" ? IsPlainFileName(m.Video.FaceDetector.File) : m.Video.FaceDetector.File is null,
+            "video.faceDetector.file", "a file name inside the model folder for \"blazeface\", none for \"haar\"", m.Video.FaceDetector.File);
+        if (m.Audio.VoiceActivity is { } vad)
+        {
+            Require(vad.Type == "silero", "audio.voiceActivity.type", "\"silero\"", vad.Type);
+            Require(IsPlainFileName(vad.File), "audio.voiceActivity.file", "a file name inside the model folder", vad.File);
+            Require(m.Audio.SampleRate == 16_000, "audio.sampleRate", "16000 (Silero VAD's rate)", m.Audio.SampleRate);
+        }
+
         foreach (string label in m.Postprocessing.SilenceOverrideLabels)
         {
             Require(m.Labels.Contains(label, StringComparer.OrdinalIgnoreCase), "postprocessing.silenceOverrideLabels", $"labels from [{string.Join(", ", m.Labels)}]", label);
@@ -171,7 +218,16 @@ public sealed class ModelSet
         {
             AudioOptions(m).Validate();
             VideoOptions(m).Validate();
-            HaarOptions(m).Validate();
+            if (m.Video.FaceDetector.Type == "haar")
+            {
+                HaarOptions(m).Validate();
+            }
+            else
+            {
+                BlazeFaceOptions(m).Validate();
+            }
+
+            VoiceActivityOptions(m).Validate();
         }
         catch (ArgumentException ex)
         {
@@ -179,6 +235,46 @@ public sealed class ModelSet
         }
 
         return m;
+    }
+
+    private static void ValidateCrossAttention(ModelManifest m, string path, Action<bool, string, string, object?> require)
+    {
+        require(m.Audio.Model is not null, "audio.model", "an audio encoder (cross-attention fusion)", null);
+        require(m.Video.Model is not null, "video.model", "a visual encoder (cross-attention fusion)", m.Video.Classifier is null ? null : "a classifier");
+        OnnxModelManifest audio = m.Audio.Model!, video = m.Video.Model!;
+        RequireModel(audio, "audio.model", path);
+        RequireModel(video, "video.model", path);
+        require(audio.InputShape.Count == 2, "audio.model.inputShape", "rank 2 ([1, samples])", Shape(audio.InputShape));
+        require(audio.OutputShape.Count == 3, "audio.model.outputShape", "rank 3 ([1, T, D])", Shape(audio.OutputShape));
+        require(audio.InputShape[^1] == m.Audio.MaxSamples, "audio.model.inputShape", $"[1, {m.Audio.MaxSamples}] (audio.maxSamples)", Shape(audio.InputShape));
+        require(video.InputShape.Count == 4, "video.model.inputShape", "rank 4 ([F, 3, size, size])", Shape(video.InputShape));
+        require(video.OutputShape.Count == 2, "video.model.outputShape", "rank 2 ([F, D])", Shape(video.OutputShape));
+        require(
+            video.InputShape.Skip(1).SequenceEqual([3L, m.Video.CropSize, m.Video.CropSize]),
+            "video.model.inputShape", $"[F, 3, {m.Video.CropSize}, {m.Video.CropSize}] (video.cropSize)", Shape(video.InputShape));
+        require(audio.OutputShape[^1] > 0 && video.OutputShape[^1] > 0, "model outputShape", "a fixed feature dimension", "-1");
+        require(IsPlainFileName(m.Fusion.File), "fusion.file", "a file name inside the model folder", m.Fusion.File);
+        require(
+            !string.IsNullOrWhiteSpace(m.Fusion.AudioInput) && !string.IsNullOrWhiteSpace(m.Fusion.VideoInput) && !string.IsNullOrWhiteSpace(m.Fusion.Output),
+            "fusion", "audioInput, videoInput and output tensor names", $"'{m.Fusion.AudioInput}', '{m.Fusion.VideoInput}', '{m.Fusion.Output}'");
+    }
+
+    private static void ValidateLate(ModelManifest m, string path, Action<bool, string, string, object?> require)
+    {
+        require(m.Video.Classifier is not null && m.Video.Model is null, "video", "a classifier and no encoder (late fusion)", m.Video.Model is null ? "no classifier" : "an encoder");
+        require(m.Audio.Model is null, "audio.model", "none (late fusion has no audio classifier yet)", m.Audio.Model?.File);
+        require(m.Fusion.File is null && m.Fusion.AudioInput is null && m.Fusion.VideoInput is null && m.Fusion.Output is null, "fusion", "no head file or tensor names (late fusion)", m.Fusion.File);
+        require(m.Fusion.AudioWeight >= 0 && m.Fusion.VideoWeight > 0 && float.IsFinite(m.Fusion.AudioWeight + m.Fusion.VideoWeight), "fusion weights", "audioWeight >= 0 and videoWeight > 0", $"{m.Fusion.AudioWeight}, {m.Fusion.VideoWeight}");
+        VisualClassifierManifest c = m.Video.Classifier!;
+        require(IsPlainFileName(c.File) && !string.IsNullOrWhiteSpace(c.Input) && !string.IsNullOrWhiteSpace(c.Output), "video.classifier", "a file name inside the model folder and input/output tensor names", c.File);
+        require(c.Labels.Count >= 2 && c.Labels.All(l => m.Labels.Contains(l, StringComparer.OrdinalIgnoreCase)), "video.classifier.labels", $"labels from [{string.Join(", ", m.Labels)}]", string.Join(", ", c.Labels));
+        require(c.Labels.Distinct(StringComparer.OrdinalIgnoreCase).Count() == c.Labels.Count, "video.classifier.labels", "unique labels", string.Join(", ", c.Labels));
+        require(c.GrayscaleWeights.Count == 3 && c.GrayscaleWeights.All(w => w >= 0 && float.IsFinite(w)), "video.classifier.grayscaleWeights", "3 finite non-negative weights", string.Join(", ", c.GrayscaleWeights));
+        require(c.Std > 0 && float.IsFinite(c.Std) && float.IsFinite(c.Mean), "video.classifier.std", "a finite positive value", c.Std);
+        // The classifier reads plain RGB planes in [0, 1] and does its own normalisation.
+        require(
+            m.Video.ChannelOrder == "rgb" && m.Video.Mean.All(v => v == 0) && m.Video.Std.All(v => v == 1),
+            "video", "channelOrder \"rgb\", mean [0, 0, 0] and std [1, 1, 1] for a classifier", $"{m.Video.ChannelOrder}, [{string.Join(", ", m.Video.Mean)}], [{string.Join(", ", m.Video.Std)}]");
     }
 
     private static void RequireModel(OnnxModelManifest model, string field, string path)
@@ -195,7 +291,7 @@ public sealed class ModelSet
     }
 
     // A manifest must not reach outside its folder ("../../etc/passwd" or an absolute path).
-    private static bool IsPlainFileName(string file) =>
+    private static bool IsPlainFileName(string? file) =>
         !string.IsNullOrWhiteSpace(file) && Path.GetFileName(file) == file && file is not "." and not "..";
 
     internal static string Shape(IEnumerable<long> shape) => $"[{string.Join(", ", shape)}]";

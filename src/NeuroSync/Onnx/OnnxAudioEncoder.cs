@@ -16,13 +16,14 @@ public sealed class OnnxAudioEncoder : IAudioEncoder
     /// <summary>Opens the audio encoder of a model set and checks it against the manifest.</summary>
     /// <param name="modelSet">The model set.</param>
     /// <param name="options">Session settings; defaults when <see langword="null"/>.</param>
-    /// <exception cref="ModelMismatchException">The file is not a loadable model or its tensors differ from the manifest.</exception>
+    /// <exception cref="ModelMismatchException">The set has no audio encoder, or the file is not a loadable model or its tensors differ from the manifest.</exception>
     public OnnxAudioEncoder(ModelSet modelSet, OnnxRuntimeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(modelSet);
-        OnnxModelManifest spec = modelSet.Manifest.Audio.Model;
+        string path = modelSet.Require(modelSet.AudioEncoderPath, "an audio encoder (audio.model)");
+        OnnxModelManifest spec = modelSet.Manifest.Audio.Model!;
         _model = new OnnxModel(
-            modelSet.AudioEncoderPath,
+            path,
             [new TensorSpec(spec.Input, spec.InputShape)],
             [new TensorSpec(spec.Output, spec.OutputShape)],
             OnnxRuntimeOptions.ValidatedCopy(options));

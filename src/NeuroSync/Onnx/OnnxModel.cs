@@ -4,8 +4,8 @@ using NeuroSync.Models;
 
 namespace NeuroSync.Onnx;
 
-/// <summary>The name and expected shape of one tensor; -1 marks a dimension that varies between calls.</summary>
-internal readonly record struct TensorSpec(string Name, IReadOnlyList<long> Shape);
+/// <summary>The name, expected shape and element type of one tensor; -1 marks a dimension that varies between calls.</summary>
+internal readonly record struct TensorSpec(string Name, IReadOnlyList<long> Shape, TensorElementType ElementType = TensorElementType.Float);
 
 /// <summary>
 /// One ONNX model file and the <see cref="InferenceSession"/> that runs it. Owns the session. At load it checks the
@@ -36,6 +36,12 @@ internal sealed class OnnxModel : IDisposable
 
     /// <summary>Gets the model file's path.</summary>
     public string Path { get; }
+
+    /// <summary>Gets the session's inputs, for models whose interface is found by shape rather than named in a manifest.</summary>
+    public IReadOnlyDictionary<string, NodeMetadata> InputMetadata => _session.InputMetadata;
+
+    /// <summary>Gets the session's outputs, for models whose interface is found by shape rather than named in a manifest.</summary>
+    public IReadOnlyDictionary<string, NodeMetadata> OutputMetadata => _session.OutputMetadata;
 
     /// <summary>Gets the execution provider the session actually uses.</summary>
     public OnnxExecutionProvider ExecutionProvider { get; }
@@ -138,9 +144,9 @@ internal sealed class OnnxModel : IDisposable
                 throw new ModelMismatchException($"Model '{file}' {kind} '{spec.Name}': expected it (from the manifest), found {kind}s [{string.Join(", ", actual.Keys)}].");
             }
 
-            if (!node.IsTensor || node.ElementDataType != TensorElementType.Float)
+            if (!node.IsTensor || node.ElementDataType != spec.ElementType)
             {
-                throw new ModelMismatchException($"Model '{file}' {kind} '{spec.Name}': expected a float32 tensor, found {node.OnnxValueType} of {node.ElementDataType}.");
+                throw new ModelMismatchException($"Model '{file}' {kind} '{spec.Name}': expected a {spec.ElementType} tensor, found {node.OnnxValueType} of {node.ElementDataType}.");
             }
 
             int[] dims = node.Dimensions;

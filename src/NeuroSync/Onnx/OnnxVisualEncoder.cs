@@ -16,13 +16,14 @@ public sealed class OnnxVisualEncoder : IVisualEncoder
     /// <summary>Opens the visual encoder of a model set and checks it against the manifest.</summary>
     /// <param name="modelSet">The model set.</param>
     /// <param name="options">Session settings; defaults when <see langword="null"/>.</param>
-    /// <exception cref="ModelMismatchException">The file is not a loadable model or its tensors differ from the manifest.</exception>
+    /// <exception cref="ModelMismatchException">The set has no visual encoder, or the file is not a loadable model or its tensors differ from the manifest.</exception>
     public OnnxVisualEncoder(ModelSet modelSet, OnnxRuntimeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(modelSet);
-        OnnxModelManifest spec = modelSet.Manifest.Video.Model;
+        string path = modelSet.Require(modelSet.VisualEncoderPath, "a visual encoder (video.model)");
+        OnnxModelManifest spec = modelSet.Manifest.Video.Model!;
         _model = new OnnxModel(
-            modelSet.VisualEncoderPath,
+            path,
             [new TensorSpec(spec.Input, [-1, .. spec.InputShape.Skip(1)])],
             [new TensorSpec(spec.Output, [-1, spec.OutputShape[^1]])],
             OnnxRuntimeOptions.ValidatedCopy(options));

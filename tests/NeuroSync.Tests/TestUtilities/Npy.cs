@@ -20,6 +20,13 @@ internal static partial class Npy
         return (data, shape);
     }
 
+    public static (byte[] Data, int[] Shape) ReadUInt8(string path)
+    {
+        var (dtype, shape, payload) = Read(path);
+        Assert.True(dtype == "|u1", $"{path}: expected dtype |u1, found {dtype}");
+        return (payload, shape);
+    }
+
     private static (string Dtype, int[] Shape, byte[] Payload) Read(string path)
     {
         byte[] bytes = File.ReadAllBytes(path);

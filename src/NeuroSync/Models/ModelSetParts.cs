@@ -1,0 +1,29 @@
+using NeuroSync.Audio;
+using NeuroSync.Fusion;
+using NeuroSync.Onnx;
+using NeuroSync.Vision;
+
+namespace NeuroSync.Models;
+
+/// <summary>The parts a model set's manifest asks for, in one place for <see cref="EmotionRecognizer.Create(string, OnnxRuntimeOptions?, Microsoft.Extensions.Logging.ILoggerFactory?, System.Diagnostics.Metrics.IMeterFactory?)"/>
+/// and the DI registration. Each part owns its session; the caller disposes what it gets.</summary>
+internal static class ModelSetParts
+{
+    public static IAudioEncoder AudioEncoder(ModelSet set, OnnxRuntimeOptions? options) =>
+        set.AudioEncoderPath is null ? new ProbeOnlyAudioEncoder(set.Manifest.Audio.MaxSamples) : new OnnxAudioEncoder(set, options);
+
+    public static IVisualEncoder VisualEncoder(ModelSet set, OnnxRuntimeOptions? options) =>
+        set.VisualClassifierPath is null ? new OnnxVisualEncoder(set, options) : new OnnxVisualClassifier(set, options);
+
+    public static IFusionEngine Fusion(ModelSet set, OnnxRuntimeOptions? options) => set.IsLateFusion
+        ? new LateFusionEngine(set.Labels, audioLabels: null, set.Manifest.Video.Classifier!.Labels, set.Manifest.Fusion.AudioWeight, set.Manifest.Fusion.VideoWeight)
+        : new OnnxFusionEngine(set, options);
+
+    public static IFaceDetector FaceDetector(ModelSet set, OnnxRuntimeOptions? options) => set.FaceDetectorPath is { } path
+        ? new BlazeFaceDetector(path, set.CreateBlazeFaceDetectorOptions(), options)
+        : new HaarFaceDetector(options: set.CreateHaarDetectorOptions());
+
+    public static SileroVoiceActivity? VoiceActivity(ModelSet set, OnnxRuntimeOptions? options) => set.VoiceActivityPath is { } path
+        ? new SileroVoiceActivity(path, set.CreateVoiceActivityOptions(), options)
+        : null;
+}

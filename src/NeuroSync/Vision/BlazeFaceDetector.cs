@@ -1,0 +1,293 @@
+using System.Buffers;
+using Microsoft.ML.OnnxRuntime;
+using NeuroSync.Models;
+using NeuroSync.Onnx;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Advanced;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace NeuroSync.Vision;
+
+/// <summary>
+/// Finds faces with MediaPipe's BlazeFace network (ONNX), decoded as the <c>@vladmandic/human</c> library does: the frame
+/// is centred on a black square (human's <c>square</c> option; stretching it instead widens every box), resized to the
+/// network's input with TensorFlow's bilinear resize and scaled to [-1, 1]; each of the 896
+/// anchors (strides S/16 and S/8 with 2 and 6 anchors per cell) gives a score logit and a box offset; boxes whose sigmoid
+/// score exceeds <see cref="BlazeFaceDetectorOptions.MinConfidence"/> go through plain greedy non-max suppression.
+/// Faster than <see cref="HaarFaceDetector"/> (one small network run instead of a cascade over a pyramid) and robust to
+/// tilt, lighting and expression.
+/// </summary>
+/// <remarks>Thread-safe: each call works in pooled buffers; the session is shared. Owns the session; dispose it when done.
+/// The model's outputs are found by shape (<c>[1, 512, 1]</c>, <c>[1, 384, 1]</c> scores, <c>[1, 512, 16]</c>,
+/// <c>[1, 384, 16]</c> offsets), so any export with that interface works.</remarks>
+public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
+{
+    private const int Regressors = 16;
+
+    private readonly OnnxModel _model;
+    private readonly BlazeFaceDetectorOptions _options;
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames; // scores then offsets, the stride-S/16 head first
+    private readonly int[] _headRows;
+    private readonly float[] _anchors; // x, y per anchor, in input pixels
+    private readonly long[] _inputShape;
+
+    /// <summary>Opens a BlazeFace model and checks its interface.</summary>
+    /// <param name="modelPath">The ONNX file (<c>blazeface.onnx</c> of the lite model set).</param>
+    /// <param name="options">Settings, copied; the human library's when <see langword="null"/>.</param>
+    /// <param name="onnxOptions">Session settings; defaults when <see langword="null"/>.</param>
+    /// <exception cref="ModelMismatchException">The file is missing, not loadable, or not BlazeFace's interface.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
+    public BlazeFaceDetector(string modelPath, BlazeFaceDetectorOptions? options = null, OnnxRuntimeOptions? onnxOptions = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(modelPath);
+        _options = options?.Clone() ?? new BlazeFaceDetectorOptions();
+        _options.Validate();
+        if (!File.Exists(modelPath))
+        {
+            throw new ModelMismatchException($"Face detector model '{modelPath}': expected an ONNX file, found nothing.");
+        }
+
+        _model = new OnnxModel(modelPath, [], [], OnnxRuntimeOptions.ValidatedCopy(onnxOptions));
+        try
+        {
+            (_inputNames, InputSize) = FindInput(_model);
+            _anchors = Anchors(InputSize);
+            (_outputNames, _headRows) = FindOutputs(_model, InputSize);
+            _inputShape = [1, InputSize, InputSize, 3];
+        }
+        catch
+        {
+            _model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Gets the side of the network's square input, in pixels (256 for the lite set's model).</summary>
+    public int InputSize { get; }
+
+    /// <summary>Gets the execution provider the session uses.</summary>
+    public OnnxExecutionProvider ExecutionProvider => _model.ExecutionProvider;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<FaceBox> DetectFaces(Image<Rgb24> image, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        int length = InputSize * InputSize * 3;
+        float[] input = ArrayPool<float>.Shared.Rent(length);
+        try
+        {
+            var box = Letterbox.For(image.Width, image.Height);
+            WriteInput(image, input.AsSpan(0, length), box);
+            using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, length), _inputShape);
+            using var outputs = _model.Run(_inputNames, [value], _outputNames, cancellationToken);
+            List<Candidate> candidates = Decode(outputs);
+            return Suppress(candidates, box);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(input);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _model.Dispose();
+
+    /// <summary>The frame centred on a black square (the human library's <c>square</c> option, so faces keep their shape), then
+    /// TensorFlow's <c>resizeBilinear</c> (no corner alignment, no half-pixel centres) to the input size and x / 127.5 - 1, NHWC RGB.</summary>
+    private void WriteInput(Image<Rgb24> image, Span<float> destination, Letterbox box)
+    {
+        int size = InputSize, width = image.Width, height = image.Height;
+        float scale = (float)box.Side / size;
+        int[] x0 = ArrayPool<int>.Shared.Rent(size);
+        float[] fx = ArrayPool<float>.Shared.Rent(size);
+        Rgb24[] black = ArrayPool<Rgb24>.Shared.Rent(box.Side);
+        try
+        {
+            Array.Clear(black, 0, box.Side);
+            for (int x = 0; x < size; x++)
+            {
+                float sx = x * scale;
+                x0[x] = (int)sx;
+                fx[x] = sx - x0[x];
+            }
+
+            for (int y = 0; y < size; y++)
+            {
+                float sy = y * scale;
+                int top = (int)sy;
+                float fy = sy - top;
+                ReadOnlySpan<Rgb24> upper = PaddedRow(image, top - box.Top, box, black);
+                ReadOnlySpan<Rgb24> lower = PaddedRow(image, Math.Min(top + 1, box.Side - 1) - box.Top, box, black);
+                Span<float> row = destination.Slice(y * size * 3, size * 3);
+                for (int x = 0; x < size; x++)
+                {
+                    int left = x0[x] - box.Left, right = Math.Min(x0[x] + 1, box.Side - 1) - box.Left;
+                    Rgb24 tl = Pixel(upper, left), tr = Pixel(upper, right), bl = Pixel(lower, left), br = Pixel(lower, right);
+                    float wx = fx[x];
+                    row[3 * x] = Lerp(tl.R, tr.R, bl.R, br.R, wx, fy);
+                    row[(3 * x) + 1] = Lerp(tl.G, tr.G, bl.G, br.G, wx, fy);
+                    row[(3 * x) + 2] = Lerp(tl.B, tr.B, bl.B, br.B, wx, fy);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(x0);
+            ArrayPool<float>.Shared.Return(fx);
+            ArrayPool<Rgb24>.Shared.Return(black);
+        }
+
+        static ReadOnlySpan<Rgb24> PaddedRow(Image<Rgb24> image, int y, Letterbox box, Rgb24[] black) =>
+            (uint)y < (uint)image.Height ? image.DangerousGetPixelRowMemory(y).Span : black.AsSpan(0, image.Width);
+
+        static Rgb24 Pixel(ReadOnlySpan<Rgb24> row, int x) => (uint)x < (uint)row.Length ? row[x] : default;
+
+        static float Lerp(byte tl, byte tr, byte bl, byte br, float wx, float wy)
+        {
+            float top = tl + ((tr - tl) * wx);
+            float bottom = bl + ((br - bl) * wx);
+            return ((top + ((bottom - top) * wy)) / 127.5f) - 1f;
+        }
+    }
+
+    private List<Candidate> Decode(IReadOnlyList<OrtValue> outputs)
+    {
+        var candidates = new List<Candidate>();
+        float minLogit = MathF.Log(_options.MinConfidence / (1f - _options.MinConfidence)); // sigmoid(x) > c  <=>  x > logit(c)
+        int anchor = 0;
+        for (int head = 0; head < 2; head++)
+        {
+            ReadOnlySpan<float> scores = outputs[head].GetTensorDataAsSpan<float>();
+            ReadOnlySpan<float> offsets = outputs[head + 2].GetTensorDataAsSpan<float>();
+            for (int i = 0; i < _headRows[head]; i++, anchor++)
+            {
+                if (!(scores[i] > minLogit))
+                {
+                    continue;
+                }
+
+                ReadOnlySpan<float> o = offsets.Slice(i * Regressors, 4);
+                float cx = o[0] + _anchors[2 * anchor], cy = o[1] + _anchors[(2 * anchor) + 1];
+                candidates.Add(new Candidate(1f / (1f + MathF.Exp(-scores[i])), cx - (o[2] / 2), cy - (o[3] / 2), cx + (o[2] / 2), cy + (o[3] / 2)));
+            }
+        }
+
+        return candidates;
+    }
+
+    /// <summary>Greedy non-max suppression, best score first (TensorFlow's <c>nonMaxSuppression</c>), then boxes in frame pixels.</summary>
+    private List<FaceBox> Suppress(List<Candidate> candidates, Letterbox box)
+    {
+        // A stable sort keeps anchor order among equal scores, as TensorFlow's does.
+        Candidate[] sorted = [.. candidates.OrderByDescending(c => c.Score)];
+        var kept = new List<Candidate>();
+        foreach (Candidate c in sorted)
+        {
+            if (kept.Count == _options.MaxFaces)
+            {
+                break;
+            }
+
+            if (kept.TrueForAll(k => Iou(k, c) <= _options.IouThreshold))
+            {
+                kept.Add(c);
+            }
+        }
+
+        float scale = (float)box.Side / InputSize, half = _options.BoxScale / 2;
+        var faces = new List<FaceBox>(kept.Count);
+        foreach (Candidate k in kept)
+        {
+            float cx = ((k.X0 + k.X1) / 2 * scale) - box.Left, cy = ((k.Y0 + k.Y1) / 2 * scale) - box.Top;
+            float w = (k.X1 - k.X0) * scale, h = (k.Y1 - k.Y0) * scale;
+            int x0 = (int)MathF.Round(cx - (w * half)), y0 = (int)MathF.Round(cy - (h * half));
+            int x1 = (int)MathF.Round(cx + (w * half)), y1 = (int)MathF.Round(cy + (h * half));
+            if (x1 > x0 && y1 > y0)
+            {
+                faces.Add(new FaceBox(x0, y0, x1 - x0, y1 - y0, k.Score));
+            }
+        }
+
+        return faces;
+    }
+
+    private static float Iou(Candidate a, Candidate b)
+    {
+        float areaA = (a.X1 - a.X0) * (a.Y1 - a.Y0), areaB = (b.X1 - b.X0) * (b.Y1 - b.Y0);
+        if (areaA <= 0 || areaB <= 0)
+        {
+            return 0;
+        }
+
+        float iw = MathF.Max(0, MathF.Min(a.X1, b.X1) - MathF.Max(a.X0, b.X0));
+        float ih = MathF.Max(0, MathF.Min(a.Y1, b.Y1) - MathF.Max(a.Y0, b.Y0));
+        float intersection = iw * ih;
+        return intersection / (areaA + areaB - intersection);
+    }
+
+    /// <summary>The human library's <c>generateAnchors</c>: cell centres of strides S/16 (2 per cell) and S/8 (6 per cell), row by row.</summary>
+    private static float[] Anchors(int inputSize)
+    {
+        var anchors = new List<float>();
+        foreach (var (stride, perCell) in new[] { (inputSize / 16, 2), (inputSize / 8, 6) })
+        {
+            int cells = (inputSize + stride - 1) / stride;
+            for (int gy = 0; gy < cells; gy++)
+            {
+                for (int gx = 0; gx < cells; gx++)
+                {
+                    for (int n = 0; n < perCell; n++)
+                    {
+                        anchors.Add(stride * (gx + 0.5f));
+                        anchors.Add(stride * (gy + 0.5f));
+                    }
+                }
+            }
+        }
+
+        return [.. anchors];
+    }
+
+    private static (string[] Names, int Size) FindInput(OnnxModel model)
+    {
+        string file = Path.GetFileName(model.Path);
+        if (model.InputMetadata.Count == 1)
+        {
+            var (name, node) = model.InputMetadata.Single();
+            int[] d = node.Dimensions;
+            if (node.ElementDataType == Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float && d is [1 or -1, > 0, > 0, 3] && d[1] == d[2] && d[1] % 16 == 0)
+            {
+                return ([name], d[1]);
+            }
+
+            throw new ModelMismatchException($"Model '{file}' input '{name}': expected float32 [1, S, S, 3] with S a multiple of 16, found {node.ElementDataType} {ModelSet.Shape(d.Select(x => (long)x))}.");
+        }
+
+        throw new ModelMismatchException($"Model '{file}': expected one input, found [{string.Join(", ", model.InputMetadata.Keys)}].");
+    }
+
+    private static (string[] Names, int[] Rows) FindOutputs(OnnxModel model, int inputSize)
+    {
+        // Strides S/16 and S/8 make 16x16 and 8x8 grids whatever S is.
+        const int fine = 16 * 16 * 2, coarse = 8 * 8 * 6;
+        string Find(int rows, int columns) =>
+            model.OutputMetadata.FirstOrDefault(o => o.Value.Dimensions is [1 or -1, var r, var c] && r == rows && c == columns).Key
+            ?? throw new ModelMismatchException(
+                $"Model '{Path.GetFileName(model.Path)}': expected an output of shape [1, {rows}, {columns}] (BlazeFace at {inputSize} px), found "
+                + string.Join(", ", model.OutputMetadata.Select(o => $"{o.Key} {ModelSet.Shape(o.Value.Dimensions.Select(x => (long)x))}")) + ".");
+        return ([Find(fine, 1), Find(coarse, 1), Find(fine, Regressors), Find(coarse, Regressors)], [fine, coarse]);
+    }
+
+    /// <summary>Where the frame sits on the square the network sees: side max(width, height), the frame centred.</summary>
+    private readonly record struct Letterbox(int Side, int Left, int Top)
+    {
+        public static Letterbox For(int width, int height)
+        {
+            int side = Math.Max(width, height);
+            return new Letterbox(side, (side - width) / 2, (side - height) / 2);
+        }
+    }
+
+    private readonly record struct Candidate(float Score, float X0, float Y0, float X1, float Y1);
+}

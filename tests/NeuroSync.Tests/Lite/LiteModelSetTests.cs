@@ -1,0 +1,100 @@
+using System.Text.Json.Nodes;
+using NeuroSync.Models;
+
+namespace NeuroSync.Tests.Lite;
+
+public sealed class LiteModelSetTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"neurosync-lite-{Guid.NewGuid():N}");
+
+    public LiteModelSetTests()
+    {
+        Directory.CreateDirectory(_folder);
+        foreach (string file in Directory.GetFiles(LiteModels.Folder))
+        {
+            File.Copy(file, Path.Combine(_folder, Path.GetFileName(file)));
+        }
+    }
+
+    [Fact]
+    public void Load_LiteSet_ReadsTheLateFusionManifest()
+    {
+        ModelSet set = ModelSet.Load(_folder);
+
+        Assert.True(set.IsLateFusion);
+        Assert.Equal(EmotionLabelSet.Default, set.Labels);
+        Assert.Null(set.AudioEncoderPath);
+        Assert.Null(set.FusionPath);
+        Assert.EndsWith("emotion_fer.onnx", set.VisualClassifierPath, StringComparison.Ordinal);
+        Assert.EndsWith("blazeface.onnx", set.FaceDetectorPath, StringComparison.Ordinal);
+        Assert.EndsWith("silero_vad_v5.onnx", set.VoiceActivityPath, StringComparison.Ordinal);
+        Assert.Equal(["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"], set.Manifest.Video.Classifier!.Labels);
+    }
+
+    [Theory]
+    [InlineData("video.classifier.labels", """["angry","disgust","fear","happy","sad","surprise","bored"]""", "video.classifier.labels")]
+    [InlineData("video.channelOrder", "\"bgr\"", "for a classifier")]
+    [InlineData("video.faceDetector.type", "\"dnn\"", "video.faceDetector.type")]
+    [InlineData("video.faceDetector.file", "\"../blazeface.onnx\"", "video.faceDetector.file")]
+    [InlineData("video.faceDetector.minConfidence", "1.5", "MinConfidence")]
+    [InlineData("audio.voiceActivity.type", "\"webrtc\"", "audio.voiceActivity.type")]
+    [InlineData("audio.sampleRate", "8000", "Silero")]
+    [InlineData("fusion.type", "\"early\"", "fusion.type")]
+    [InlineData("fusion.file", "\"fusion.onnx\"", "late fusion")]
+    [InlineData("fusion.videoWeight", "0", "fusion weights")]
+    [InlineData("audio.voiceActivity.treshold", "0.5", "treshold")]
+    public void Load_InvalidLiteManifestValue_NamesTheField(string path, string value, string expectedFragment)
+    {
+        EditManifest(path, JsonNode.Parse(value));
+
+        var ex = Assert.Throws<ModelMismatchException>(() => ModelSet.Load(_folder));
+
+        Assert.Contains(expectedFragment, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_MissingDetectorFile_NamesIt()
+    {
+        File.Delete(Path.Combine(_folder, "blazeface.onnx"));
+
+        var ex = Assert.Throws<ModelMismatchException>(() => ModelSet.Load(_folder));
+
+        Assert.Contains("blazeface.onnx", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_ClassifierFileIsTheDetector_FailsAtLoadNamingTheTensor()
+    {
+        File.Copy(Path.Combine(_folder, "blazeface.onnx"), Path.Combine(_folder, "emotion_fer.onnx"), overwrite: true);
+
+        var ex = Assert.Throws<ModelMismatchException>(() => EmotionRecognizer.Create(_folder));
+
+        Assert.Contains("emotion_fer.onnx", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("input_1", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OnnxFusionEngine_OnALateFusionSet_SaysWhatIsMissing()
+    {
+        var ex = Assert.Throws<ModelMismatchException>(() => new NeuroSync.Fusion.OnnxFusionEngine(ModelSet.Load(_folder)));
+
+        Assert.Contains("fusion.file", ex.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private void EditManifest(string path, JsonNode? value)
+    {
+        string file = Path.Combine(_folder, "neurosync.json");
+        JsonNode root = JsonNode.Parse(File.ReadAllText(file))!;
+        string[] parts = path.Split('.');
+        JsonNode node = root;
+        foreach (string part in parts[..^1])
+        {
+            node = node[part]!;
+        }
+
+        node[parts[^1]] = value;
+        File.WriteAllText(file, root.ToJsonString());
+    }
+}

@@ -1,0 +1,106 @@
+using Microsoft.Extensions.DependencyInjection;
+using NeuroSync.Audio;
+using NeuroSync.Tests.TestUtilities;
+using NeuroSync.Vision;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+using Xunit.Abstractions;
+
+namespace NeuroSync.Tests.Lite;
+
+/// <summary>The committed lite model set end to end: real photos and real speech, no download.</summary>
+public sealed class LiteRecognizerTests(LiteRecognizerTests.Recognizer lite, ITestOutputHelper output) : IClassFixture<LiteRecognizerTests.Recognizer>
+{
+    public static TheoryData<string> SmilingPhotos => new("astronaut_640x480.png", "astronaut_512.png", "astronaut_small_face_640x480.png", "astronaut_dark_640x480.png", "two_faces_640x480.png");
+
+    [Theory]
+    [MemberData(nameof(SmilingPhotos))]
+    public async Task Recognize_SmilingFace_IsHappy(string file)
+    {
+        using var photo = Image.Load<Rgb24>(TestFiles.Path("Images", file));
+
+        EmotionPrediction prediction = await Recognize(photo, "espeak_hello_22050.wav");
+
+        output.WriteLine($"{file}: {prediction.Label} {prediction.Confidence:F3}, {prediction.Mask}, face {prediction.Frames[0].Face}");
+        Assert.Equal("happy", prediction.Label);
+        Assert.True(prediction.Confidence > 0.9f, $"confidence {prediction.Confidence}");
+        Assert.Equal(new ModalityMask(AudioStatus.Available, VideoStatus.Available), prediction.Mask);
+    }
+
+    [Theory]
+    [InlineData("astronaut_640x480.png")]
+    [InlineData("astronaut_512.png")]
+    public async Task Recognize_MirrorImage_GivesTheSameLabel(string file)
+    {
+        using var photo = Image.Load<Rgb24>(TestFiles.Path("Images", file));
+        using var mirror = photo.Clone(c => c.Flip(FlipMode.Horizontal));
+
+        EmotionPrediction original = await Recognize(photo, audio: null);
+        EmotionPrediction mirrored = await Recognize(mirror, audio: null);
+
+        output.WriteLine($"{file}: {original.Label} {original.Confidence:F4}, mirrored {mirrored.Label} {mirrored.Confidence:F4}");
+        Assert.Equal(original.Label, mirrored.Label);
+        Assert.Equal(VideoStatus.Available, mirrored.Mask.Video);
+    }
+
+    [Theory]
+    [InlineData("espeak_hello_22050.wav", AudioStatus.Available)]
+    [InlineData("steady_noise_16k.wav", AudioStatus.NoSpeech)]
+    [InlineData("quiet_noise_2s.wav", AudioStatus.Silent)]
+    public async Task Recognize_Audio_CountsAsAvailableOnlyWithSpeech(string file, AudioStatus expected)
+    {
+        using var photo = Image.Load<Rgb24>(TestFiles.Path("Images", "astronaut_640x480.png"));
+
+        EmotionPrediction prediction = await Recognize(photo, file);
+
+        Assert.Equal(expected, prediction.Mask.Audio);
+        Assert.Equal("happy", prediction.Label); // the face decides; a voiceless clip only overrides angry and fear
+    }
+
+    [Fact]
+    public async Task Recognize_NoFace_UsesTheWholeFrameAndSaysSo()
+    {
+        using var cat = Image.Load<Rgb24>(TestFiles.Path("Images", "no_face_cat_640x480.png"));
+
+        EmotionPrediction prediction = await Recognize(cat, audio: null);
+
+        Assert.Equal(new ModalityMask(AudioStatus.Missing, VideoStatus.NoFace), prediction.Mask);
+        Assert.Null(prediction.Frames[0].Face);
+    }
+
+    [Fact]
+    public async Task AddNeuroSync_LiteSet_BuildsTheLitePartsAndRecognizes()
+    {
+        var services = new ServiceCollection();
+        services.AddNeuroSync(o => o.ModelPath = LiteModels.Folder);
+        using ServiceProvider provider = services.BuildServiceProvider();
+        using var photo = Image.Load<Rgb24>(TestFiles.Path("Images", "astronaut_640x480.png"));
+
+        EmotionPrediction prediction = await provider.GetRequiredService<IEmotionRecognizer>().RecognizeAsync(new EmotionInput
+        {
+            Audio = AudioClip.ReadWav(TestFiles.Path("Audio", "steady_noise_16k.wav")),
+            Frames = [new VideoFrame(photo)],
+        });
+
+        Assert.IsType<BlazeFaceDetector>(provider.GetRequiredService<IFaceDetector>());
+        Assert.IsType<NeuroSync.Onnx.OnnxVisualClassifier>(provider.GetRequiredService<IVisualEncoder>());
+        Assert.IsType<NeuroSync.Fusion.LateFusionEngine>(provider.GetRequiredService<IFusionEngine>());
+        Assert.IsType<SileroVoiceActivity>(provider.GetRequiredService<AudioPreprocessor>().VoiceActivityDetector);
+        Assert.Equal("happy", prediction.Label);
+        Assert.Equal(AudioStatus.NoSpeech, prediction.Mask.Audio);
+    }
+
+    private Task<EmotionPrediction> Recognize(Image<Rgb24> photo, string? audio) => lite.Instance.RecognizeAsync(new EmotionInput
+    {
+        Audio = audio is null ? null : AudioClip.ReadWav(TestFiles.Path("Audio", audio)),
+        Frames = [new VideoFrame(photo)],
+    });
+
+    public sealed class Recognizer : IDisposable
+    {
+        public EmotionRecognizer Instance { get; } = EmotionRecognizer.Create(LiteModels.Folder);
+
+        public void Dispose() => Instance.Dispose();
+    }
+}
