@@ -34,8 +34,8 @@ public sealed class ExportedModelSetTests(ExportedModelsFixture models) : IClass
         var manifest = (ModelManifest)models.FullPrecision.GetService(typeof(ModelManifest))!;
 
         Assert.Equal(EmotionLabelSet.Default, new EmotionLabelSet(manifest.Labels));
-        Assert.Equal([1L, 349, 32], manifest.Audio.Model.OutputShape);
-        Assert.Equal([-1L, 320], manifest.Video.Model.OutputShape);
+        Assert.Equal([1L, 349, 32], manifest.Audio.Model!.OutputShape);
+        Assert.Equal([-1L, 320], manifest.Video.Model!.OutputShape);
     }
 }
 
