@@ -11,8 +11,12 @@ public static class NeuroSyncWebApp
     /// <summary>The address the app listens on when neither <c>--urls</c> nor <c>ASPNETCORE_URLS</c> says otherwise: loopback only.</summary>
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
-    /// <summary>The model set used when <c>NeuroSync:ModelPath</c> is not configured, relative to the program's folder.</summary>
-    public const string DefaultModelFolder = "models/tiny";
+    /// <summary>The model set used when <c>NeuroSync:ModelPath</c> is not configured, relative to the program's folder: the
+    /// real pretrained lite set (BlazeFace, FER expression classifier, Silero voice activity).</summary>
+    public const string DefaultModelFolder = "models/lite";
+
+    /// <summary>The page sends every n-th camera frame: the original sampled every 10th frame of the clip.</summary>
+    public const int CaptureFrameStride = 10;
 
     /// <summary>How long the page records, in seconds (the original's "Start Analysis (5s)").</summary>
     public const int RecordSeconds = 5;
@@ -48,8 +52,8 @@ public static class NeuroSyncWebApp
         {
             options.ModelPath = Path.GetFullPath(options.ModelPath ?? Path.Combine(AppContext.BaseDirectory, DefaultModelFolder));
 
-            // The page sends only the frames the pipeline would sample (every stride-th camera frame), so every received
-            // frame is a sampled one.
+            // The page samples the camera itself (every CaptureFrameStride-th frame), so every received frame is a
+            // sampled one.
             options.Video.FrameStride ??= 1;
         });
 
@@ -71,7 +75,7 @@ public static class NeuroSyncWebApp
         app.UseStaticFiles();
         app.MapPost("/api/predict", (HttpContext context, PredictEndpoint endpoint) => endpoint.HandleAsync(context));
         app.MapGet("/api/info", (ModelSet modelSet) => Results.Json(
-            new InfoResponse(modelSet.Manifest.Name, modelSet.Manifest.Description, modelSet.Manifest.Labels, modelSet.Manifest.Video.FrameStride, RecordSeconds),
+            new InfoResponse(modelSet.Manifest.Name, modelSet.Manifest.Description, modelSet.Manifest.Labels, CaptureFrameStride, RecordSeconds),
             WebJsonContext.Default.InfoResponse));
         return app;
     }

@@ -65,7 +65,7 @@ public sealed record ApiError(string Error, string? Field);
 /// <param name="ModelSet">The model set's name.</param>
 /// <param name="Description">Its description.</param>
 /// <param name="Labels">Its labels, in order.</param>
-/// <param name="FrameStride">The page sends every n-th camera frame, as the model set's pipeline samples video.</param>
+/// <param name="FrameStride">The page sends every n-th camera frame, as the original sampled its clips.</param>
 /// <param name="RecordSeconds">How long the page records.</param>
 public sealed record InfoResponse(string ModelSet, string? Description, IReadOnlyList<string> Labels, int FrameStride, int RecordSeconds);
 

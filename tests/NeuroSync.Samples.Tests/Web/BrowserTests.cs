@@ -9,7 +9,7 @@ namespace NeuroSync.Samples.Tests.Web;
 /// microphone playing speech. The test clicks the button the way a user does and reads the result off the page.
 /// </summary>
 /// <remarks>Needs /usr/bin/chromium (Debian packages chromium and chromium-driver); <c>.ci/run</c> installs it when missing.</remarks>
-public sealed class BrowserTests(WebAppHost host, ITestOutputHelper output) : IClassFixture<WebAppHost>
+public sealed class BrowserTests(DefaultWebAppHost host, ITestOutputHelper output) : IClassFixture<DefaultWebAppHost>
 {
     private const string Chromium = "/usr/bin/chromium";
 
@@ -71,8 +71,8 @@ public sealed class BrowserTests(WebAppHost host, ITestOutputHelper output) : IC
             console.ForEach(output.WriteLine);
 
             Assert.Equal("done", await page.Locator("#result").GetAttributeAsync("data-state"));
-            string label = await page.Locator("#label").TextContentAsync() ?? string.Empty;
-            Assert.Contains(label, new[] { "angry", "disgust", "fear", "happy", "neutral", "sad", "surprise", "neutral (silence)" });
+            // The fake camera shows the smiling astronaut; the lite set's real expression classifier must see it.
+            Assert.Equal("happy", await page.Locator("#label").TextContentAsync());
             Assert.Equal(7, await page.Locator("#scores li").CountAsync());
             Assert.Matches(@"^\d+(\.\d)? %$", await page.Locator("#confidence").InnerTextAsync());
             Assert.Matches(@"^audio: \w+, video: [\w ]+$", await page.Locator("#mask").InnerTextAsync());
@@ -84,7 +84,7 @@ public sealed class BrowserTests(WebAppHost host, ITestOutputHelper output) : IC
             Assert.True((int)served.Values["Frames"]! >= 10, served.Message);
             Assert.True((int)served.Values["FramesWithFace"]! >= 1, served.Message);
             Assert.Equal(facesOnPage, (int)served.Values["FramesWithFace"]!);
-            Assert.Contains("audio: available", served.Message, StringComparison.Ordinal);
+            Assert.Contains("audio: available", served.Message, StringComparison.Ordinal); // Silero heard the speech
         }
         finally
         {

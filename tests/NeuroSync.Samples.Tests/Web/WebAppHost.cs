@@ -5,18 +5,26 @@ using NeuroSync.Web;
 
 namespace NeuroSync.Samples.Tests.Web;
 
-/// <summary>The web sample on a real Kestrel socket (loopback, a free port), as a browser or script reaches it.</summary>
-public sealed class WebAppHost : IAsyncLifetime
+/// <summary>
+/// The web sample on a real Kestrel socket (loopback, a free port), as a browser or script reaches it, running the tiny
+/// model set: its random weights make every clip's scores differ, which the API tests need to tell clips apart.
+/// </summary>
+public class WebAppHost : IAsyncLifetime
 {
+    private readonly string[] _args;
     private readonly Action<WebApplicationBuilder>? _configure;
     private WebApplication? _app;
 
     public WebAppHost()
-        : this(null)
+        : this([$"--NeuroSync:ModelPath={Assets.TinyModels}"])
     {
     }
 
-    internal WebAppHost(Action<WebApplicationBuilder>? configure) => _configure = configure;
+    internal WebAppHost(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        _args = args;
+        _configure = configure;
+    }
 
     internal InMemoryLoggerProvider Logs { get; } = new();
 
@@ -26,7 +34,7 @@ public sealed class WebAppHost : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = NeuroSyncWebApp.Create(["--urls", "http://127.0.0.1:0"], builder =>
+        _app = NeuroSyncWebApp.Create(["--urls", "http://127.0.0.1:0", .. _args], builder =>
         {
             builder.Logging.AddProvider(Logs);
             _configure?.Invoke(builder);
@@ -35,12 +43,21 @@ public sealed class WebAppHost : IAsyncLifetime
         BaseAddress = new Uri(_app.Urls.Single());
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_app is not null)
         {
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+    }
+}
+
+/// <summary>The web sample as a user starts it: the default (lite, real pretrained) model set.</summary>
+public sealed class DefaultWebAppHost : WebAppHost
+{
+    public DefaultWebAppHost()
+        : base([])
+    {
     }
 }
