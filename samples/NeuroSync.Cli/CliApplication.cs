@@ -47,9 +47,14 @@ internal static class CliApplication
                 ProcessTerminationTimeout = TimeSpan.FromSeconds(2),
             });
         }
-        catch (NeuroSyncException ex)
+        catch (Exception ex) when (ex is NeuroSync.Audio.InvalidAudioException or NeuroSync.Vision.InvalidImageException)
         {
             return Fail(error, ExitCodes.InputError, ex.Message);
+        }
+        catch (NeuroSyncException ex)
+        {
+            // Everything else the library reports is about the model set: its files, its manifest, or running it.
+            return Fail(error, ExitCodes.ModelError, ex.Message);
         }
         catch (CliUsageException ex)
         {

@@ -43,6 +43,13 @@ internal static class AnalyzeCommand
                 + "(a single image, say) give none: the video then counts as 'no frames'.",
             HelpName = "image-or-folder",
         };
+        var video = new Option<string?>("--video")
+        {
+            Description = "The clip as one video file (any format ffmpeg reads; needs ffmpeg on PATH): its sampled frames and its sound, "
+                + "converted to 16 kHz mono as the original did, are extracted into a private temporary folder that is deleted afterwards. "
+                + "Instead of --audio and --frames.",
+            HelpName = "file",
+        };
         Option<bool> json = CommonOptions.Json();
         var command = new Command(
             "analyze",
@@ -52,10 +59,11 @@ internal static class AnalyzeCommand
             models,
             audio,
             frames,
+            video,
             json,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetRequiredValue(models), parse.GetValue(audio), parse.GetValue(frames), parse.GetValue(json), output, cancellationToken));
+            parse.GetRequiredValue(models), parse.GetValue(audio), parse.GetValue(frames), parse.GetValue(video), parse.GetValue(json), output, cancellationToken));
         return command;
     }
 
@@ -142,7 +150,8 @@ internal static class AnalyzeCommand
         output.WriteLine("  (the audio and video paths run concurrently; a stage skipped because its output for silence or blank frames is cached shows 0)");
     }
 
-    private static async Task<int> RunAsync(string models, string? audioPath, string? framesPath, bool json, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(
+        string models, string? audioPath, string? framesPath, string? videoPath, bool json, TextWriter output, CancellationToken cancellationToken)
     {
         // System.CommandLine starts watching for Ctrl+C once the action returns its task; yield so that happens before the slow part.
         await Task.Yield();
@@ -151,9 +160,24 @@ internal static class AnalyzeCommand
             throw new CliUsageException("--models: expected a model folder, found an empty string.");
         }
 
+        if (videoPath is not null)
+        {
+            if (audioPath is not null || framesPath is not null)
+            {
+                throw new CliUsageException("analyze: expected either --video or --audio/--frames, found both.");
+            }
+
+            if (videoPath.Length == 0)
+            {
+                throw new CliUsageException("--video: expected a video file, found an empty string.");
+            }
+
+            return await RunOnVideoAsync(models, videoPath, json, output, cancellationToken).ConfigureAwait(false);
+        }
+
         if (audioPath is null && framesPath is null)
         {
-            throw new CliUsageException("analyze: expected --audio <in.wav>, --frames <image-or-folder> or both, found neither.");
+            throw new CliUsageException("analyze: expected --audio <in.wav>, --frames <image-or-folder>, both, or --video <file>, found none.");
         }
 
         if (audioPath is { Length: 0 })
@@ -175,6 +199,34 @@ internal static class AnalyzeCommand
         }
 
         using EmotionRecognizer recognizer = EmotionRecognizer.Create(models);
+        string? framesSource = framesPath is null ? null
+            : File.Exists(framesPath) ? $"1 image ('{framesPath}')" : $"{files!.Count} images from '{framesPath}' in name order";
+        return await AnalyzeAsync(recognizer, models, clip, audioPath, files, framesSource, json, output, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<int> RunOnVideoAsync(string models, string videoPath, bool json, TextWriter output, CancellationToken cancellationToken)
+    {
+        InputPaths.RequireFile(videoPath, "Video");
+        using EmotionRecognizer recognizer = EmotionRecognizer.Create(models);
+        int stride = FrameStride(recognizer);
+        using VideoExtraction video = await VideoExtraction.ExtractAsync(videoPath, stride, MaxFrames / stride, cancellationToken).ConfigureAwait(false);
+        AudioClip? clip = video.AudioPath is null ? null : ReadAudio(video.AudioPath);
+        IReadOnlyList<string>? files = video.SampledFrames.Count == 0 ? null : video.ClipLayout(stride);
+        string framesSource = $"{video.SampledFrames.Count} sampled frames extracted from '{videoPath}' by ffmpeg, laid out as a clip of {video.SampledFrames.Count * stride}";
+        return await AnalyzeAsync(recognizer, models, clip, videoPath, files, framesSource, json, output, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<int> AnalyzeAsync(
+        EmotionRecognizer recognizer,
+        string models,
+        AudioClip? clip,
+        string? audioPath,
+        IReadOnlyList<string>? files,
+        string? framesSource,
+        bool json,
+        TextWriter output,
+        CancellationToken cancellationToken)
+    {
         using ClipFrames? frames = files is null ? null : new ClipFrames(files);
         int stride = FrameStride(recognizer);
         frames?.Preload(Enumerable.Range(1, frames.Count / stride).Select(k => (k * stride) - 1));
@@ -197,8 +249,7 @@ internal static class AnalyzeCommand
         }
         else
         {
-            string source = File.Exists(framesPath) ? $"1 image ('{framesPath}')" : $"{frames.Count} images from '{framesPath}' in name order";
-            output.WriteLine($"Frames: {source}; one frame in {stride} is sampled: {frames.Count / stride}");
+            output.WriteLine($"Frames: {framesSource}; one frame in {stride} is sampled: {frames.Count / stride}");
             if (frames.Count < stride)
             {
                 output.WriteLine($"  note: fewer than {stride} frames give no sample, so the video counts as 'no frames'; give a folder of consecutive frames.");
