@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace NeuroSync.Models;
 
 /// <summary>
@@ -6,6 +8,11 @@ namespace NeuroSync.Models;
 /// trained cross-attention head (the original system), or per-modality classifiers with late fusion (the lite set).
 /// See <c>docs/models.md</c>.
 /// </summary>
+/// <remarks>
+/// Read-only once loaded. Properties with a default have internal setters rather than <c>init</c>: the source-generated
+/// JSON reader assigns every <c>init</c> property, so a field left out of the file would get zero or null instead of
+/// its documented default.
+/// </remarks>
 public sealed class ModelManifest
 {
     /// <summary>The name of the manifest file inside a model folder.</summary>
@@ -30,7 +37,8 @@ public sealed class ModelManifest
     public required FusionManifest Fusion { get; init; }
 
     /// <summary>Gets the post-processing rules; the original system's when absent.</summary>
-    public PostprocessingManifest Postprocessing { get; init; } = new();
+    [JsonInclude]
+    public PostprocessingManifest Postprocessing { get; internal set; } = new();
 }
 
 /// <summary>One ONNX model file with a single input and a single output.</summary>
@@ -64,19 +72,24 @@ public sealed class AudioManifest
     public VoiceActivityManifest? VoiceActivity { get; init; }
 
     /// <summary>Gets the encoder's sample rate in hertz. Default 16000.</summary>
-    public int SampleRate { get; init; } = 16_000;
+    [JsonInclude]
+    public int SampleRate { get; internal set; } = 16_000;
 
     /// <summary>Gets the encoder input length in samples. Default 112000 (7 s).</summary>
-    public int MaxSamples { get; init; } = 112_000;
+    [JsonInclude]
+    public int MaxSamples { get; internal set; } = 112_000;
 
     /// <summary>Gets a value indicating whether Wav2Vec2 zero-mean unit-variance normalisation applies. Default true.</summary>
-    public bool Normalize { get; init; } = true;
+    [JsonInclude]
+    public bool Normalize { get; internal set; } = true;
 
     /// <summary>Gets the epsilon under the square root of the normalisation. Default 1e-7.</summary>
-    public double NormalizationEpsilon { get; init; } = 1e-7;
+    [JsonInclude]
+    public double NormalizationEpsilon { get; internal set; } = 1e-7;
 
     /// <summary>Gets the RMS below which audio counts as silent. Default 0.015.</summary>
-    public float SilenceRmsThreshold { get; init; } = 0.015f;
+    [JsonInclude]
+    public float SilenceRmsThreshold { get; internal set; } = 0.015f;
 }
 
 /// <summary>The visual encoder or classifier and the preprocessing its input needs.</summary>
@@ -90,25 +103,32 @@ public sealed class VideoManifest
     public VisualClassifierManifest? Classifier { get; init; }
 
     /// <summary>Gets the crop side in pixels. Default 224.</summary>
-    public int CropSize { get; init; } = 224;
+    [JsonInclude]
+    public int CropSize { get; internal set; } = 224;
 
     /// <summary>Gets the per-plane mean, in tensor plane order. Default ImageNet's.</summary>
-    public IReadOnlyList<float> Mean { get; init; } = [0.485f, 0.456f, 0.406f];
+    [JsonInclude]
+    public IReadOnlyList<float> Mean { get; internal set; } = [0.485f, 0.456f, 0.406f];
 
     /// <summary>Gets the per-plane standard deviation, in tensor plane order. Default ImageNet's.</summary>
-    public IReadOnlyList<float> Std { get; init; } = [0.229f, 0.224f, 0.225f];
+    [JsonInclude]
+    public IReadOnlyList<float> Std { get; internal set; } = [0.229f, 0.224f, 0.225f];
 
     /// <summary>Gets the plane order, <c>bgr</c> or <c>rgb</c>. Default <c>bgr</c>, as the original system.</summary>
-    public string ChannelOrder { get; init; } = "bgr";
+    [JsonInclude]
+    public string ChannelOrder { get; internal set; } = "bgr";
 
     /// <summary>Gets the frame sampling stride. Default 10.</summary>
-    public int FrameStride { get; init; } = 10;
+    [JsonInclude]
+    public int FrameStride { get; internal set; } = 10;
 
     /// <summary>Gets how many zero frames stand for a clip without frames. Default 10.</summary>
-    public int EmptyVideoFrameCount { get; init; } = 10;
+    [JsonInclude]
+    public int EmptyVideoFrameCount { get; internal set; } = 10;
 
     /// <summary>Gets the face detector settings; the original's Haar cascade when absent.</summary>
-    public FaceDetectorManifest FaceDetector { get; init; } = new();
+    [JsonInclude]
+    public FaceDetectorManifest FaceDetector { get; internal set; } = new();
 }
 
 /// <summary>The face detector a model set was trained with.</summary>
@@ -116,25 +136,31 @@ public sealed class FaceDetectorManifest
 {
     /// <summary>Gets the detector type: <c>haar</c> (OpenCV's frontal-face cascade, built in) or <c>blazeface</c> (an ONNX
     /// BlazeFace model, <see cref="File"/>).</summary>
-    public string Type { get; init; } = "haar";
+    [JsonInclude]
+    public string Type { get; internal set; } = "haar";
 
     /// <summary>Gets the model file of a <c>blazeface</c> detector, relative to the model folder.</summary>
     public string? File { get; init; }
 
     /// <summary>Gets the BlazeFace score a face must exceed. Default 0.6.</summary>
-    public float MinConfidence { get; init; } = 0.6f;
+    [JsonInclude]
+    public float MinConfidence { get; internal set; } = 0.6f;
 
     /// <summary>Gets the BlazeFace non-max suppression overlap. Default 0.1.</summary>
-    public float IouThreshold { get; init; } = 0.1f;
+    [JsonInclude]
+    public float IouThreshold { get; internal set; } = 0.1f;
 
     /// <summary>Gets how much each BlazeFace box is enlarged about its centre. Default 1.</summary>
-    public float BoxScale { get; init; } = 1f;
+    [JsonInclude]
+    public float BoxScale { get; internal set; } = 1f;
 
     /// <summary>Gets the Haar scale factor. Default 1.1.</summary>
-    public double ScaleFactor { get; init; } = 1.1;
+    [JsonInclude]
+    public double ScaleFactor { get; internal set; } = 1.1;
 
     /// <summary>Gets the Haar minimum neighbours. Default 5.</summary>
-    public int MinNeighbors { get; init; } = 5;
+    [JsonInclude]
+    public int MinNeighbors { get; internal set; } = 5;
 }
 
 /// <summary>How the modalities are fused: a trained ONNX head, or a weighted average of per-modality probabilities.</summary>
@@ -142,7 +168,8 @@ public sealed class FusionManifest
 {
     /// <summary>Gets the fusion type: <c>cross-attention</c> (an ONNX head over encoder features) or <c>late</c> (weighted
     /// per-modality classifier probabilities).</summary>
-    public string Type { get; init; } = "cross-attention";
+    [JsonInclude]
+    public string Type { get; internal set; } = "cross-attention";
 
     /// <summary>Gets the cross-attention head's file name, relative to the model folder.</summary>
     public string? File { get; init; }
@@ -157,10 +184,12 @@ public sealed class FusionManifest
     public string? Output { get; init; }
 
     /// <summary>Gets the late-fusion weight of the audio classifier when the audio is available. Default 0.5.</summary>
-    public float AudioWeight { get; init; } = 0.5f;
+    [JsonInclude]
+    public float AudioWeight { get; internal set; } = 0.5f;
 
     /// <summary>Gets the late-fusion weight of the visual classifier when a face is visible. Default 0.5.</summary>
-    public float VideoWeight { get; init; } = 0.5f;
+    [JsonInclude]
+    public float VideoWeight { get; internal set; } = 0.5f;
 }
 
 /// <summary>A per-frame expression classifier: one grayscale face crop in, one probability per label out.</summary>
@@ -180,29 +209,35 @@ public sealed class VisualClassifierManifest
 
     /// <summary>Gets the red, green and blue weights of the grayscale conversion. Default 0.2989, 0.5870, 0.1140 (the
     /// weights the human library uses).</summary>
-    public IReadOnlyList<float> GrayscaleWeights { get; init; } = [0.2989f, 0.5870f, 0.1140f];
+    [JsonInclude]
+    public IReadOnlyList<float> GrayscaleWeights { get; internal set; } = [0.2989f, 0.5870f, 0.1140f];
 
     /// <summary>Gets the mean subtracted from the gray value in [0, 1]. Default 0.5.</summary>
-    public float Mean { get; init; } = 0.5f;
+    [JsonInclude]
+    public float Mean { get; internal set; } = 0.5f;
 
     /// <summary>Gets the standard deviation the gray value is divided by. Default 0.5 (so the input spans [-1, 1]).</summary>
-    public float Std { get; init; } = 0.5f;
+    [JsonInclude]
+    public float Std { get; internal set; } = 0.5f;
 }
 
 /// <summary>A voice-activity detector model.</summary>
 public sealed class VoiceActivityManifest
 {
     /// <summary>Gets the detector type; <c>silero</c> (Silero VAD v5, 16 kHz) is built in.</summary>
-    public string Type { get; init; } = "silero";
+    [JsonInclude]
+    public string Type { get; internal set; } = "silero";
 
     /// <summary>Gets the file name, relative to the model folder.</summary>
     public required string File { get; init; }
 
     /// <summary>Gets the speech probability at or above which a window counts as speech. Default 0.5.</summary>
-    public float Threshold { get; init; } = 0.5f;
+    [JsonInclude]
+    public float Threshold { get; internal set; } = 0.5f;
 
     /// <summary>Gets how much speech, in milliseconds, a clip needs to count as speech. Default 250.</summary>
-    public int MinSpeechMilliseconds { get; init; } = 250;
+    [JsonInclude]
+    public int MinSpeechMilliseconds { get; internal set; } = 250;
 }
 
 /// <summary>What happens between the logits and the reported label.</summary>
@@ -210,8 +245,10 @@ public sealed class PostprocessingManifest
 {
     /// <summary>Gets the labels that need a voice: when the audio is silent and one of them wins, the reported label becomes
     /// <see cref="SilenceOverrideLabel"/>. Default <c>angry</c> and <c>fear</c>.</summary>
-    public IReadOnlyList<string> SilenceOverrideLabels { get; init; } = ["angry", "fear"];
+    [JsonInclude]
+    public IReadOnlyList<string> SilenceOverrideLabels { get; internal set; } = ["angry", "fear"];
 
     /// <summary>Gets the label reported instead. Default <c>neutral (silence)</c>.</summary>
-    public string SilenceOverrideLabel { get; init; } = "neutral (silence)";
+    [JsonInclude]
+    public string SilenceOverrideLabel { get; internal set; } = "neutral (silence)";
 }

@@ -129,7 +129,51 @@ public sealed class ModelSetTests : IDisposable
         Assert.Throws<ArgumentOutOfRangeException>(() => EmotionRecognizer.Create(_folder, new OnnxRuntimeOptions { IntraOpNumThreads = -1 }));
     }
 
+    [Fact]
+    public void Load_FieldsLeftOut_TakeTheDocumentedDefaults()
+    {
+        // docs/models.md: fields with a default may be left out; the defaults reproduce the original system.
+        foreach (string field in new[] { "postprocessing", "video.frameStride", "video.cropSize", "video.mean", "video.std", "video.channelOrder",
+                     "video.emptyVideoFrameCount", "video.faceDetector", "audio.sampleRate", "audio.maxSamples", "audio.normalize",
+                     "audio.normalizationEpsilon", "audio.silenceRmsThreshold" })
+        {
+            RemoveFromManifest(field);
+        }
+
+        ModelManifest manifest = ModelSet.Load(_folder).Manifest;
+
+        Assert.Equal(["angry", "fear"], manifest.Postprocessing.SilenceOverrideLabels);
+        Assert.Equal("neutral (silence)", manifest.Postprocessing.SilenceOverrideLabel);
+        Assert.Equal(10, manifest.Video.FrameStride);
+        Assert.Equal(224, manifest.Video.CropSize);
+        Assert.Equal([0.485f, 0.456f, 0.406f], manifest.Video.Mean);
+        Assert.Equal([0.229f, 0.224f, 0.225f], manifest.Video.Std);
+        Assert.Equal(10, manifest.Video.EmptyVideoFrameCount);
+        Assert.Equal(1.1, manifest.Video.FaceDetector.ScaleFactor, 6);
+        Assert.Equal(5, manifest.Video.FaceDetector.MinNeighbors);
+        Assert.Equal(16000, manifest.Audio.SampleRate);
+        Assert.Equal(112000, manifest.Audio.MaxSamples);
+        Assert.True(manifest.Audio.Normalize);
+        Assert.Equal(1e-7, manifest.Audio.NormalizationEpsilon, 12);
+        Assert.Equal(0.015, manifest.Audio.SilenceRmsThreshold, 6);
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private void RemoveFromManifest(string path)
+    {
+        string file = Path.Combine(_folder, "neurosync.json");
+        JsonNode root = JsonNode.Parse(File.ReadAllText(file))!;
+        string[] parts = path.Split('.');
+        JsonNode node = root;
+        foreach (string part in parts[..^1])
+        {
+            node = node[part]!;
+        }
+
+        Assert.True(node.AsObject().Remove(parts[^1]), $"the tiny manifest has no '{path}' to leave out.");
+        File.WriteAllText(file, root.ToJsonString());
+    }
 
     private void EditManifest(string path, JsonNode? value)
     {
