@@ -65,6 +65,10 @@ public static class NeuroSyncWebApp
         configure?.Invoke(builder);
 
         WebApplication app = builder.Build();
+
+        // Load the models now, not on the first request: a wrong model path, a mismatched file or a required GPU that is
+        // missing stops the app at start-up with the reason, instead of failing every request.
+        _ = app.Services.GetRequiredService<IEmotionRecognizer>();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             // Logs the exception (ExceptionHandlerMiddleware does) and answers with the same JSON shape as every other error.

@@ -114,8 +114,13 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         _metrics = new RecognizerMetrics(meterFactory, _options.ModelSetName);
         _silentAudio = new ZeroInputFeatures(ct => _audioEncoder.EncodeAsync(new float[_audioEncoder.InputLength], ct));
         _blankVideo = new ZeroInputFeatures(ct => _visualEncoder.EncodeAsync(new float[_emptyVideoFrameCount * _videoPreprocessor.FrameTensorLength], _emptyVideoFrameCount, ct));
-        string provider = ((_audioEncoder as OnnxAudioEncoder)?.ExecutionProvider ?? (_visualEncoder as OnnxVisualClassifier)?.ExecutionProvider)?.ToString() ?? "custom encoders";
+        IOnnxBacked[] onnxParts = [.. new object[] { _audioEncoder, _visualEncoder, _fusion }.OfType<IOnnxBacked>()];
+        string provider = onnxParts.Length == 0 ? "custom encoders" : string.Join(", ", onnxParts.Select(p => p.ExecutionProvider).Distinct());
         RecognizerLog.ModelSetLoaded(_logger, _options.ModelSetName, _modelSet?.Directory ?? "(parts)", provider);
+        if (onnxParts.Select(p => p.ProviderFallbackReason).FirstOrDefault(r => r is not null) is { } fallbackReason)
+        {
+            RecognizerLog.CudaFallback(_logger, fallbackReason);
+        }
     }
 
     /// <summary>Loads a model folder (<c>neurosync.json</c> and the ONNX models it names: encoders and a fusion head, or the

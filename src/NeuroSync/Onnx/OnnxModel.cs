@@ -21,7 +21,7 @@ internal sealed class OnnxModel : IDisposable
     public OnnxModel(string path, IReadOnlyList<TensorSpec> inputs, IReadOnlyList<TensorSpec> outputs, OnnxRuntimeOptions options)
     {
         Path = path;
-        (_session, ExecutionProvider) = CreateSession(path, options);
+        (_session, ExecutionProvider, ProviderFallbackReason) = CreateSession(path, options);
         try
         {
             Check(_session.InputMetadata, inputs, "input");
@@ -45,6 +45,9 @@ internal sealed class OnnxModel : IDisposable
 
     /// <summary>Gets the execution provider the session actually uses.</summary>
     public OnnxExecutionProvider ExecutionProvider { get; }
+
+    /// <summary>Gets why CUDA was requested but the CPU is used (ONNX Runtime's error), or <see langword="null"/>.</summary>
+    public string? ProviderFallbackReason { get; }
 
     /// <summary>Runs the model; the caller disposes the outputs.</summary>
     public IDisposableReadOnlyCollection<OrtValue> Run(IReadOnlyCollection<string> inputNames, IReadOnlyCollection<OrtValue> inputs, IReadOnlyCollection<string> outputNames, CancellationToken cancellationToken)
@@ -75,25 +78,37 @@ internal sealed class OnnxModel : IDisposable
         }
     }
 
-    private static (InferenceSession Session, OnnxExecutionProvider Provider) CreateSession(string path, OnnxRuntimeOptions options)
+    private static (InferenceSession Session, OnnxExecutionProvider Provider, string? FallbackReason) CreateSession(string path, OnnxRuntimeOptions options)
     {
         try
         {
+            string? fallbackReason = null;
             if (options.ExecutionProvider == OnnxExecutionProvider.Cuda)
             {
                 try
                 {
                     using var cuda = CreateSessionOptions(options, useCuda: true);
-                    return (new InferenceSession(path, cuda), OnnxExecutionProvider.Cuda);
+                    return (new InferenceSession(path, cuda), OnnxExecutionProvider.Cuda, null);
                 }
-                catch (Exception ex) when (options.FallBackToCpu && ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+                catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
                 {
-                    // CUDA is optional hardware: the caller asked to carry on without it. The provider actually used is exposed.
+                    if (!options.FallBackToCpu)
+                    {
+                        throw new NeuroSyncException(
+                            $"Model '{System.IO.Path.GetFileName(path)}': expected the CUDA execution provider (OnnxRuntime:ExecutionProvider = Cuda, "
+                            + "FallBackToCpu = false), found it cannot be loaded: " + ex.Message.TrimEnd('.') + ". It needs the application to reference "
+                            + "'Microsoft.ML.OnnxRuntime.Gpu' instead of 'Microsoft.ML.OnnxRuntime', an NVIDIA driver, and the CUDA 12 and cuDNN 9 "
+                            + "libraries on the library path; or set FallBackToCpu to true to run on the CPU when they are missing.",
+                            ex);
+                    }
+
+                    // CUDA is optional hardware here: carry on without it; the recognizer logs the reason as a warning.
+                    fallbackReason = ex.Message;
                 }
             }
 
             using var cpu = CreateSessionOptions(options, useCuda: false);
-            return (new InferenceSession(path, cpu), OnnxExecutionProvider.Cpu);
+            return (new InferenceSession(path, cpu), OnnxExecutionProvider.Cpu, fallbackReason);
         }
         catch (Exception ex) when (ex is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException)
         {

@@ -21,7 +21,9 @@ public sealed class OnnxRuntimeOptions
     /// <summary>Gets or sets the CUDA device, when <see cref="ExecutionProvider"/> is <see cref="OnnxExecutionProvider.Cuda"/>.</summary>
     public int CudaDeviceId { get; set; }
 
-    /// <summary>Gets or sets a value indicating whether to fall back to the CPU when CUDA cannot be used, rather than fail. Default true.</summary>
+    /// <summary>Gets or sets a value indicating whether to fall back to the CPU when CUDA cannot be used, rather than fail. Default true
+    /// ("GPU if available, else CPU": the recognizer logs a warning with ONNX Runtime's reason). False makes the GPU required:
+    /// loading the models fails with a <see cref="NeuroSyncException"/> that says what is missing.</summary>
     public bool FallBackToCpu { get; set; } = true;
 
     /// <summary>Gets or sets a hook for any other <see cref="SessionOptions"/> setting, applied last.</summary>

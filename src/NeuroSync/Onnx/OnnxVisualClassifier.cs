@@ -12,7 +12,7 @@ namespace NeuroSync.Onnx;
 /// which late fusion maps to the set's labels by name.
 /// </summary>
 /// <remarks>Thread-safe; owns its session and disposes it. The grayscale input lives in a pooled per-call buffer.</remarks>
-public sealed class OnnxVisualClassifier : IVisualEncoder
+public sealed class OnnxVisualClassifier : IVisualEncoder, IOnnxBacked
 {
     private readonly OnnxModel _model;
     private readonly string[] _inputNames;
@@ -54,6 +54,9 @@ public sealed class OnnxVisualClassifier : IVisualEncoder
 
     /// <summary>Gets the execution provider the session uses.</summary>
     public OnnxExecutionProvider ExecutionProvider => _model.ExecutionProvider;
+
+    /// <inheritdoc/>
+    string? IOnnxBacked.ProviderFallbackReason => _model.ProviderFallbackReason;
 
     /// <inheritdoc/>
     /// <remarks>Returns one row of class probabilities per frame.</remarks>

@@ -7,7 +7,7 @@ namespace NeuroSync.Onnx;
 /// <summary>The visual encoder (EfficientNet-B0 by default) run by ONNX Runtime: all frames of a clip in one batch,
 /// <c>[F, 3, size, size]</c> in, <c>[F, D]</c> out.</summary>
 /// <remarks>Thread-safe; owns its session and disposes it.</remarks>
-public sealed class OnnxVisualEncoder : IVisualEncoder
+public sealed class OnnxVisualEncoder : IVisualEncoder, IOnnxBacked
 {
     private readonly OnnxModel _model;
     private readonly string[] _inputNames;
@@ -41,6 +41,9 @@ public sealed class OnnxVisualEncoder : IVisualEncoder
 
     /// <summary>Gets the execution provider the session uses.</summary>
     public OnnxExecutionProvider ExecutionProvider => _model.ExecutionProvider;
+
+    /// <inheritdoc/>
+    string? IOnnxBacked.ProviderFallbackReason => _model.ProviderFallbackReason;
 
     /// <inheritdoc/>
     public ValueTask<FeatureMatrix> EncodeAsync(ReadOnlyMemory<float> frames, int frameCount, CancellationToken cancellationToken = default)

@@ -8,6 +8,9 @@ internal static partial class RecognizerLog
     [LoggerMessage(1, LogLevel.Information, "NeuroSync model set '{ModelSet}' loaded from {Directory} on {ExecutionProvider}.")]
     public static partial void ModelSetLoaded(ILogger logger, string modelSet, string directory, string executionProvider);
 
+    [LoggerMessage(7, LogLevel.Warning, "CUDA was requested but cannot be used ({Reason}); NeuroSync runs on the CPU. Reference Microsoft.ML.OnnxRuntime.Gpu instead of Microsoft.ML.OnnxRuntime and install the CUDA 12 and cuDNN 9 libraries, or set OnnxRuntime:FallBackToCpu to false to fail at start-up instead.")]
+    public static partial void CudaFallback(ILogger logger, string reason);
+
     [LoggerMessage(2, LogLevel.Warning, "Audio arrives at {SampleRate} Hz; it is resampled to {TargetSampleRate} Hz, which costs time on every clip. Record at {TargetSampleRate} Hz to skip it (logged once per rate).")]
     public static partial void AudioResampled(ILogger logger, int sampleRate, int targetSampleRate);
 
