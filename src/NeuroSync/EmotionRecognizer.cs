@@ -425,7 +425,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
             VideoPreprocessingResult result;
             using (NeuroSyncTelemetry.ActivitySource.StartActivity(NeuroSyncTelemetry.VideoPreprocessingActivity))
             {
-                result = _videoPreprocessor.Preprocess(frames, tensor.AsSpan(0, length), cancellationToken);
+                result = _videoPreprocessor.PreprocessConcurrently(frames, tensor.AsMemory(0, length), cancellationToken);
             }
 
             TimeSpan preprocessing = Stopwatch.GetElapsedTime(start);

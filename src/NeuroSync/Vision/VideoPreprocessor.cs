@@ -80,12 +80,62 @@ public sealed class VideoPreprocessor
         for (int i = 0; i < sampled; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            int index = ((i + 1) * _options.FrameStride) - 1;
-            VideoFrame frame = frames[index] ?? throw new ArgumentException($"Frame {index}: expected a frame, found null.", nameof(frames));
-            analyses[i] = PreprocessFrame(frame.Image, destination.Slice(i * FrameTensorLength, FrameTensorLength), index, cancellationToken);
+            analyses[i] = PreprocessFrame(SampledFrame(frames, i).Image, destination.Slice(i * FrameTensorLength, FrameTensorLength), SampledIndex(i), cancellationToken);
         }
 
         return new VideoPreprocessingResult(Summarise(analyses), sampled, analyses);
+    }
+
+    /// <summary>
+    /// <see cref="Preprocess(IReadOnlyList{VideoFrame}, Span{float}, CancellationToken)"/> with the sampled frames spread
+    /// over the thread pool: each frame's detection, probe and crop are independent and write their own slice of the
+    /// tensor, so the result is the same as the sequential one. Needs the face detector to be thread-safe, as the
+    /// recognizer already requires for concurrent calls.
+    /// </summary>
+    internal VideoPreprocessingResult PreprocessConcurrently(IReadOnlyList<VideoFrame> frames, Memory<float> destination, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        int sampled = SampledFrameCount(frames.Count);
+        if (sampled < 2)
+        {
+            return Preprocess(frames, destination.Span, cancellationToken);
+        }
+
+        int required = TensorLength(frames.Count);
+        if (destination.Length < required)
+        {
+            throw new ArgumentException($"Video tensor: expected at least {required} floats for {frames.Count} frames, found {destination.Length}.", nameof(destination));
+        }
+
+        // The list is read on this thread only: a caller's list may decode frames lazily and need not be thread-safe.
+        var images = new Image<Rgb24>[sampled];
+        for (int i = 0; i < sampled; i++)
+        {
+            images[i] = SampledFrame(frames, i).Image;
+        }
+
+        var analyses = new FrameAnalysis[sampled];
+        try
+        {
+            Parallel.For(0, sampled, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+                analyses[i] = PreprocessFrame(images[i], destination.Slice(i * FrameTensorLength, FrameTensorLength).Span, SampledIndex(i), cancellationToken));
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
+        {
+            // Callers catch the typed exceptions (InvalidImageException, ArgumentException, ...), not the aggregate.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerExceptions[0]);
+            throw;
+        }
+
+        return new VideoPreprocessingResult(Summarise(analyses), sampled, analyses);
+    }
+
+    private int SampledIndex(int sample) => ((sample + 1) * _options.FrameStride) - 1;
+
+    private VideoFrame SampledFrame(IReadOnlyList<VideoFrame> frames, int sample)
+    {
+        int index = SampledIndex(sample);
+        return frames[index] ?? throw new ArgumentException($"Frame {index}: expected a frame, found null.", nameof(frames));
     }
 
     /// <summary>Preprocesses one frame, whatever its position in a clip.</summary>

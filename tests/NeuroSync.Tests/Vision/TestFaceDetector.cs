@@ -9,11 +9,13 @@ internal sealed class TestFaceDetector : IFaceDetector
 {
     public Func<Image<Rgb24>, IReadOnlyList<FaceBox>> DetectFacesCallback { get; set; } = _ => [];
 
-    public int Calls { get; private set; }
+    private int _calls;
+
+    public int Calls => Volatile.Read(ref _calls);
 
     public IReadOnlyList<FaceBox> DetectFaces(Image<Rgb24> image, CancellationToken cancellationToken = default)
     {
-        Calls++;
+        Interlocked.Increment(ref _calls);
         return DetectFacesCallback(image);
     }
 }

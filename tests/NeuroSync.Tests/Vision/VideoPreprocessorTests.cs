@@ -12,6 +12,43 @@ public class VideoPreprocessorTests
     public static TheoryData<string> CropCases =>
         new(ReferenceJson.Read<CropReference[]>("Images", "crops.json").Select(c => c.File));
 
+    [Fact]
+    public void PreprocessConcurrently_GivesTheSequentialResultExactly()
+    {
+        string[] files = ["astronaut_640x480.png", "no_face_cat_640x480.png", "very_dark_640x480.png", "covered_camera_640x480.png", "astronaut_small_face_640x480.png"];
+        Image<Rgb24>[] images = [.. files.Select(f => Image.Load<Rgb24>(TestFiles.Path("Images", f)))];
+        try
+        {
+            // 60 frames with stride 4: 15 sampled, cycling through faces, no face, dark and covered.
+            VideoFrame[] frames = [.. Enumerable.Range(0, 60).Select(i => new VideoFrame(images[(i / 4) % images.Length]))];
+            var preprocessor = new VideoPreprocessor(options: new VideoPreprocessingOptions { FrameStride = 4 });
+            float[] sequential = new float[preprocessor.TensorLength(frames.Length)];
+            float[] concurrent = new float[sequential.Length];
+
+            VideoPreprocessingResult expected = preprocessor.Preprocess(frames, sequential);
+            VideoPreprocessingResult actual = preprocessor.PreprocessConcurrently(frames, concurrent, CancellationToken.None);
+
+            Assert.Equal(sequential, concurrent);
+            Assert.Equal(expected.Status, actual.Status);
+            Assert.Equal(expected.Frames, actual.Frames);
+            Assert.Equal(4, expected.Frames.Select(f => f.Status).Distinct().Count());
+        }
+        finally
+        {
+            Array.ForEach(images, i => i.Dispose());
+        }
+    }
+
+    [Fact]
+    public void PreprocessConcurrently_NullFrame_ThrowsTheTypedException()
+    {
+        using var image = new Image<Rgb24>(32, 32);
+        var preprocessor = new VideoPreprocessor(new TestFaceDetector(), new VideoPreprocessingOptions { FrameStride = 1 });
+        VideoFrame[] frames = [new VideoFrame(image), null!, new VideoFrame(image)];
+
+        Assert.Throws<ArgumentException>(() => preprocessor.PreprocessConcurrently(frames, new float[preprocessor.TensorLength(3)], CancellationToken.None));
+    }
+
     [Theory]
     [MemberData(nameof(CropCases))]
     public void PreprocessFrame_CommittedPhoto_CropMatchesPythonOpenCvWithinTwoLevels(string file)
