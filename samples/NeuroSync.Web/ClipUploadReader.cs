@@ -49,7 +49,7 @@ internal sealed class ClipUploadReader
         string boundary = Boundary(request);
 
         // Refused from the header alone, before a byte of the body is read; bodies without a length are stopped by
-        // Kestrel's MaxRequestBodySize (the same limit) as they stream in.
+        // the server's body-size limit, set to the same value, as they stream in.
         if (request.ContentLength > _limits.MaxRequestBytes)
         {
             throw TooLarge();

@@ -57,11 +57,6 @@ public static class NeuroSyncWebApp
             options.Video.FrameStride ??= 1;
         });
 
-        // Kestrel's own cap stops bodies sent without a Content-Length as they cross the limit.
-        builder.WebHost.ConfigureKestrel((context, kestrel) =>
-            kestrel.Limits.MaxRequestBodySize = context.Configuration.GetSection(UploadLimits.SectionName).Get<UploadLimits>()?.MaxRequestBytes
-                ?? new UploadLimits().MaxRequestBytes);
-
         configure?.Invoke(builder);
 
         WebApplication app = builder.Build();

@@ -109,27 +109,43 @@ public sealed class PredictApiTests(WebAppHost host) : IClassFixture<WebAppHost>
     }
 
     [Fact]
-    public async Task ChunkedUploadOver20MB_IsCutOffAt413()
+    public async Task ChunkedUploadOverTheLimit_IsCutOffAt413()
     {
+        // Without a Content-Length the size is only known as the bytes arrive. A 2 MiB request limit (below the 16 MiB
+        // audio-part limit) shows it is the request limit that stops a well-formed, endless audio part.
         const long Size = 200L * 1024 * 1024;
-        using HttpClient client = host.CreateClient();
-        var body = new CountingContent(Size, sendLength: false);
-        body.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=xyz");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/predict") { Content = body };
-
-        HttpStatusCode? status = null;
+        var small = new WebAppHost([$"--NeuroSync:ModelPath={Assets.TinyModels}", "--Upload:MaxRequestBytes=2097152"]);
+        await small.InitializeAsync();
         try
         {
-            using HttpResponseMessage response = await client.SendAsync(request);
-            status = response.StatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            // The server may close the connection mid-upload, before the client reads the 413.
-        }
+            using HttpClient client = small.CreateClient();
+            byte[] head = System.Text.Encoding.ASCII.GetBytes("--xyz\r\nContent-Disposition: form-data; name=\"audio\"; filename=\"a.wav\"\r\n\r\n");
+            var body = new CountingContent(Size, sendLength: false, prefix: head);
+            body.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=xyz");
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/predict") { Content = body };
 
-        Assert.True(status is null or HttpStatusCode.RequestEntityTooLarge, $"expected 413 or a closed connection, found {status}.");
-        Assert.True(body.BytesWritten < Size / 2, $"the client got to send {body.BytesWritten} bytes of {Size}.");
+            HttpStatusCode? status = null;
+            string? error = null;
+            try
+            {
+                using HttpResponseMessage response = await client.SendAsync(request);
+                status = response.StatusCode;
+                error = await response.Content.ReadAsStringAsync();
+            }
+            catch (HttpRequestException)
+            {
+                // The server may close the connection mid-upload, before the client reads the 413.
+            }
+
+            Assert.True(status is null or HttpStatusCode.RequestEntityTooLarge, $"expected 413 or a closed connection, found {status}: {error}");
+            Assert.True(body.BytesWritten < 8L * 1024 * 1024, $"the client got to send {body.BytesWritten} bytes of {Size}.");
+            Assert.Contains(small.Logs.Entries, e => e.Message.Contains("Refused a clip with 413", StringComparison.Ordinal)
+                && e.Message.Contains("at most 2097152 bytes", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await small.DisposeAsync();
+        }
     }
 
     [Fact]
@@ -302,7 +318,7 @@ public sealed class PredictApiTests(WebAppHost host) : IClassFixture<WebAppHost>
     }
 
     /// <summary>A body of zeros produced as it is sent, counting how much the client got to send.</summary>
-    private sealed class CountingContent(long length, bool sendLength = true) : HttpContent
+    private sealed class CountingContent(long length, bool sendLength = true, byte[]? prefix = null) : HttpContent
     {
         private long _written;
 
@@ -310,6 +326,11 @@ public sealed class PredictApiTests(WebAppHost host) : IClassFixture<WebAppHost>
 
         protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
         {
+            if (prefix is not null)
+            {
+                await stream.WriteAsync(prefix);
+            }
+
             byte[] chunk = new byte[64 * 1024];
             for (long left = length; left > 0; left -= chunk.Length)
             {
