@@ -1,0 +1,83 @@
+namespace NeuroSync.Vision;
+
+/// <summary>
+/// The image pyramid of one Haar detection: which scales are searched and where each level's integral tables lie in one shared
+/// canvas. Every level uses the canvas's row stride, so a feature's corner offsets are the same on every level and are computed
+/// once per stride instead of once per level (OpenCV 4 packs its pyramid into one buffer for the same reason).
+/// </summary>
+internal sealed class HaarPyramid
+{
+    private HaarPyramid(HaarLevel[] levels, int stride, int length)
+    {
+        Levels = levels;
+        Stride = stride;
+        Length = length;
+    }
+
+    /// <summary>Gets the levels, largest (smallest scale) first.</summary>
+    public HaarLevel[] Levels { get; }
+
+    /// <summary>Gets the distance between rows of the canvas, in entries.</summary>
+    public int Stride { get; }
+
+    /// <summary>Gets the number of canvas entries the integral tables of all levels need.</summary>
+    public int Length { get; }
+
+    /// <summary>Chooses the scales as <c>detectMultiScale</c> does and packs their tables into shelves of a canvas as wide as the
+    /// first level's table: a level goes to the right of the previous one when it fits, else below the current shelf.</summary>
+    /// <returns>The pyramid, or <see langword="null"/> when no scale fits the image.</returns>
+    public static HaarPyramid? Plan(int width, int height, int windowWidth, int windowHeight, HaarDetectorOptions options)
+    {
+        if (width < windowWidth || height < windowHeight)
+        {
+            return null;
+        }
+
+        int maxW = options.MaxFaceSize > 0 ? options.MaxFaceSize : width;
+        int maxH = options.MaxFaceSize > 0 ? options.MaxFaceSize : height;
+        var levels = new List<HaarLevel>();
+        int stride = 0, shelfTop = 0, shelfHeight = 0, cursor = 0;
+        for (double factor = 1; ; factor *= options.ScaleFactor)
+        {
+            int ww = RoundToEven(windowWidth * factor), wh = RoundToEven(windowHeight * factor);
+            if (ww > maxW || wh > maxH || ww > width || wh > height)
+            {
+                break;
+            }
+
+            if (ww < options.MinFaceSize || wh < options.MinFaceSize)
+            {
+                continue;
+            }
+
+            // OpenCV keeps the level's factor in single precision for the level size and the reported boxes.
+            float scale = (float)factor;
+            int boxW = RoundToEven(windowWidth * scale), boxH = RoundToEven(windowHeight * scale);
+            int sw = RoundToEven(width / scale), sh = RoundToEven(height / scale);
+            if (levels.Count == 0)
+            {
+                stride = sw + 1;
+            }
+
+            if (cursor + sw + 1 > stride)
+            {
+                shelfTop += shelfHeight;
+                shelfHeight = 0;
+                cursor = 0;
+            }
+
+            int scanW = Math.Max(sw + 1 - windowWidth, 0), scanH = Math.Max(sh + 1 - windowHeight, 0);
+            levels.Add(new HaarLevel(scale, sw, sh, (shelfTop * stride) + cursor, scale >= 2 ? 1 : 2, scanW, scanH, boxW, boxH));
+            cursor += sw + 1;
+            shelfHeight = Math.Max(shelfHeight, sh + 1);
+        }
+
+        return levels.Count == 0 ? null : new HaarPyramid([.. levels], stride, (shelfTop + shelfHeight) * stride);
+    }
+
+    /// <summary>Rounds half to even, as OpenCV's <c>cvRound</c> does.</summary>
+    public static int RoundToEven(double value) => (int)Math.Round(value, MidpointRounding.ToEven);
+
+    /// <summary>Rounds half to even, as OpenCV's <c>cvRound</c> does.</summary>
+    public static int RoundToEven(float value) => (int)MathF.Round(value, MidpointRounding.ToEven);
+}
