@@ -96,8 +96,12 @@ public sealed class HaarFaceDetector : IFaceDetector
         int[] squares = ArrayPool<int>.Shared.Rent(pyramid.Length);
         try
         {
-            BuildLevels(gray, width, height, pyramid, sum, squares, cancellationToken);
-            ScanLevels(pyramid, classifier, sum, squares, found, cancellationToken);
+            int[] waves = pyramid.WaveStarts;
+            for (int w = 0; w + 1 < waves.Length; w++)
+            {
+                BuildLevels(gray, width, height, pyramid, waves[w], waves[w + 1], sum, squares, cancellationToken);
+                ScanLevels(pyramid, waves[w], waves[w + 1], classifier, sum, squares, found, cancellationToken);
+            }
         }
         finally
         {
@@ -122,18 +126,18 @@ public sealed class HaarFaceDetector : IFaceDetector
         return cached;
     }
 
-    /// <summary>Shrinks the image to every level (OpenCV's exact bilinear resize) and computes the level's integral tables in
-    /// its place on the canvas; levels are independent, so they are built in parallel.</summary>
-    private void BuildLevels(ReadOnlyMemory<byte> gray, int width, int height, HaarPyramid pyramid, int[] sum, int[] squares, CancellationToken cancellationToken)
+    /// <summary>Shrinks the image to every level of a wave (OpenCV's exact bilinear resize) and computes the level's integral
+    /// tables in its place on the canvas; levels are independent, so they are built in parallel.</summary>
+    private void BuildLevels(ReadOnlyMemory<byte> gray, int width, int height, HaarPyramid pyramid, int firstLevel, int endLevel, int[] sum, int[] squares, CancellationToken cancellationToken)
     {
         HaarLevel[] levels = pyramid.Levels;
-        int scratchLength = levels[0].Width * levels[0].Height;
+        int scratchLength = levels[firstLevel].Width * levels[firstLevel].Height;
         if (_threads == 1)
         {
             byte[] scratch = ArrayPool<byte>.Shared.Rent(scratchLength);
             try
             {
-                for (int i = 0; i < levels.Length; i++)
+                for (int i = firstLevel; i < endLevel; i++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     BuildLevel(gray.Span, width, height, levels[i], pyramid.Stride, scratch, sum, squares);
@@ -148,8 +152,8 @@ public sealed class HaarFaceDetector : IFaceDetector
         }
 
         Parallel.For(
-            0,
-            levels.Length,
+            firstLevel,
+            endLevel,
             WithToken(cancellationToken),
             () => ArrayPool<byte>.Shared.Rent(scratchLength),
             (i, state, scratch) =>
@@ -177,12 +181,12 @@ public sealed class HaarFaceDetector : IFaceDetector
         IntegralImage.Compute(image, level.Width, level.Height, sum.AsSpan(level.Origin), squares.AsSpan(level.Origin), stride);
     }
 
-    /// <summary>Runs the cascade at every window position of every level. The rows of each level are cut into pieces that
-    /// threads take in any order; each piece keeps its own detections, and the pieces are joined in scan order.</summary>
-    private void ScanLevels(HaarPyramid pyramid, HaarWindowClassifier classifier, int[] sum, int[] squares, List<FaceBox> found, CancellationToken cancellationToken)
+    /// <summary>Runs the cascade at every window position of every level of a wave. The rows of each level are cut into pieces
+    /// that threads take in any order; each piece keeps its own detections, and the pieces are joined in scan order.</summary>
+    private void ScanLevels(HaarPyramid pyramid, int firstLevel, int endLevel, HaarWindowClassifier classifier, int[] sum, int[] squares, List<FaceBox> found, CancellationToken cancellationToken)
     {
         var pieces = new List<(int Level, int FirstRow, int EndRow)>();
-        for (int l = 0; l < pyramid.Levels.Length; l++)
+        for (int l = firstLevel; l < endLevel; l++)
         {
             HaarLevel level = pyramid.Levels[l];
             int positionsPerRow = Math.Max(1, (level.ScanWidth + level.Step - 1) / level.Step);

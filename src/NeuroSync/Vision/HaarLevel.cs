@@ -4,7 +4,7 @@ namespace NeuroSync.Vision;
 /// <param name="Scale">The shrink factor, as single precision (as OpenCV keeps it).</param>
 /// <param name="Width">The shrunk image's width.</param>
 /// <param name="Height">The shrunk image's height.</param>
-/// <param name="Origin">The canvas index of the level's integral-table entry (0, 0).</param>
+/// <param name="Origin">The index of the level's integral-table entry (0, 0) in its wave's canvas.</param>
 /// <param name="Step">The distance between window positions: 2 below scale 2, else 1.</param>
 /// <param name="ScanWidth">Window positions lie at x below this.</param>
 /// <param name="ScanHeight">Window positions lie at y below this.</param>

@@ -1,30 +1,41 @@
 namespace NeuroSync.Vision;
 
 /// <summary>
-/// The image pyramid of one Haar detection: which scales are searched and where each level's integral tables lie in one shared
+/// The image pyramid of one Haar detection: which scales are searched and where each level's integral tables lie in a shared
 /// canvas. Every level uses the canvas's row stride, so a feature's corner offsets are the same on every level and are computed
-/// once per stride instead of once per level (OpenCV 4 packs its pyramid into one buffer for the same reason).
+/// once per stride instead of once per level (OpenCV 4 packs its pyramid into one buffer for the same reason). The levels are
+/// cut into waves that each fit a canvas of three times the first level's table, and a wave is built and scanned before the
+/// next one reuses the canvas: all of a 640x480 frame's 32 levels at once would need 2.2 M entries per table (two 16 MB pool
+/// arrays), three waves need 0.9 M (two 4 MB arrays).
 /// </summary>
 internal sealed class HaarPyramid
 {
-    private HaarPyramid(HaarLevel[] levels, int stride, int length)
+    // The canvas holds this many first-level tables; each wave's levels fit in it.
+    private const int CanvasInFirstLevels = 3;
+
+    private HaarPyramid(HaarLevel[] levels, int[] waveStarts, int stride, int length)
     {
         Levels = levels;
+        WaveStarts = waveStarts;
         Stride = stride;
         Length = length;
     }
 
-    /// <summary>Gets the levels, largest (smallest scale) first.</summary>
+    /// <summary>Gets the levels, largest (smallest scale) first; level origins are relative to their wave's canvas.</summary>
     public HaarLevel[] Levels { get; }
+
+    /// <summary>Gets the index of each wave's first level, followed by the number of levels.</summary>
+    public int[] WaveStarts { get; }
 
     /// <summary>Gets the distance between rows of the canvas, in entries.</summary>
     public int Stride { get; }
 
-    /// <summary>Gets the number of canvas entries the integral tables of all levels need.</summary>
+    /// <summary>Gets the number of canvas entries the integral tables of the largest wave need.</summary>
     public int Length { get; }
 
     /// <summary>Chooses the scales as <c>detectMultiScale</c> does and packs their tables into shelves of a canvas as wide as the
-    /// first level's table: a level goes to the right of the previous one when it fits, else below the current shelf.</summary>
+    /// first level's table: a level goes to the right of the previous one when it fits, else below the current shelf, else
+    /// (when the canvas is full) into a new wave.</summary>
     /// <returns>The pyramid, or <see langword="null"/> when no scale fits the image.</returns>
     public static HaarPyramid? Plan(int width, int height, int windowWidth, int windowHeight, HaarDetectorOptions options)
     {
@@ -36,7 +47,8 @@ internal sealed class HaarPyramid
         int maxW = options.MaxFaceSize > 0 ? options.MaxFaceSize : width;
         int maxH = options.MaxFaceSize > 0 ? options.MaxFaceSize : height;
         var levels = new List<HaarLevel>();
-        int stride = 0, shelfTop = 0, shelfHeight = 0, cursor = 0;
+        var waveStarts = new List<int>();
+        int stride = 0, rows = 0, shelfTop = 0, shelfHeight = 0, cursor = 0, usedRows = 0;
         for (double factor = 1; ; factor *= options.ScaleFactor)
         {
             int ww = RoundToEven(windowWidth * factor), wh = RoundToEven(windowHeight * factor);
@@ -57,6 +69,8 @@ internal sealed class HaarPyramid
             if (levels.Count == 0)
             {
                 stride = sw + 1;
+                rows = CanvasInFirstLevels * (sh + 1);
+                waveStarts.Add(0);
             }
 
             if (cursor + sw + 1 > stride)
@@ -66,13 +80,26 @@ internal sealed class HaarPyramid
                 cursor = 0;
             }
 
+            if (shelfTop + sh + 1 > rows)
+            {
+                waveStarts.Add(levels.Count);
+                shelfTop = shelfHeight = cursor = 0;
+            }
+
             int scanW = Math.Max(sw + 1 - windowWidth, 0), scanH = Math.Max(sh + 1 - windowHeight, 0);
             levels.Add(new HaarLevel(scale, sw, sh, (shelfTop * stride) + cursor, scale >= 2 ? 1 : 2, scanW, scanH, boxW, boxH));
             cursor += sw + 1;
             shelfHeight = Math.Max(shelfHeight, sh + 1);
+            usedRows = Math.Max(usedRows, shelfTop + shelfHeight);
         }
 
-        return levels.Count == 0 ? null : new HaarPyramid([.. levels], stride, (shelfTop + shelfHeight) * stride);
+        if (levels.Count == 0)
+        {
+            return null;
+        }
+
+        waveStarts.Add(levels.Count);
+        return new HaarPyramid([.. levels], [.. waveStarts], stride, usedRows * stride);
     }
 
     /// <summary>Rounds half to even, as OpenCV's <c>cvRound</c> does.</summary>
