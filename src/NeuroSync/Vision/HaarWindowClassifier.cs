@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace NeuroSync.Vision;
 
@@ -104,6 +105,71 @@ internal sealed class HaarWindowClassifier
         return 1;
     }
 
+    /// <summary>Runs the cascade on eight windows side by side, one per lane: the windows whose top-left table entries are
+    /// <paramref name="window"/> and the seven entries to its right, all inside the table. Every lane does the arithmetic of
+    /// <see cref="Evaluate(ref int, ref int)"/> in the same order and precision (an IEEE single or double operation gives the
+    /// same result in a vector lane as in a scalar register, and nothing is fused), so each lane's outcome is the scalar one.
+    /// The stages stop as soon as every lane is rejected; lanes rejected earlier ride along, and their result is kept.</summary>
+    /// <param name="window">The sum table's entry at the first window's top-left corner.</param>
+    /// <param name="windowSquares">The same entry of the squares table.</param>
+    /// <returns>Per lane, what <see cref="Evaluate(ref int, ref int)"/> returns for that window.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public Vector256<int> EvaluateEight(ref int window, ref int windowSquares)
+    {
+        Vector256<int> windowSum = _norm.Sum8(ref window);
+        Vector256<int> squares = _norm.Sum8(ref windowSquares);
+        Vector256<double> area = Vector256.Create(_normArea);
+        Vector256<double> sumLo = Vector256.ConvertToDouble(Vector256.WidenLower(windowSum));
+        Vector256<double> sumHi = Vector256.ConvertToDouble(Vector256.WidenUpper(windowSum));
+        Vector256<double> nfLo = (area * Vector256.ConvertToDouble(Vector256.WidenLower(squares.AsUInt32()))) - (sumLo * sumLo);
+        Vector256<double> nfHi = (area * Vector256.ConvertToDouble(Vector256.WidenUpper(squares.AsUInt32()))) - (sumHi * sumHi);
+        Vector256<float> varianceNorm = Vector256.Narrow(
+            Vector256<double>.One / Vector256.Sqrt(nfLo), Vector256<double>.One / Vector256.Sqrt(nfHi));
+        Vector256<double> limit = Vector256.Create(1e-1);
+        Vector256<long> validLo = (Vector256.GreaterThan(nfLo, Vector256<double>.Zero)
+            & Vector256.LessThan(area * Vector256.WidenLower(varianceNorm), limit)).AsInt64();
+        Vector256<long> validHi = (Vector256.GreaterThan(nfHi, Vector256<double>.Zero)
+            & Vector256.LessThan(area * Vector256.WidenUpper(varianceNorm), limit)).AsInt64();
+        Vector256<int> alive = Vector256.Narrow(validLo, validHi);
+        Vector256<int> codes = Vector256.ConditionalSelect(alive, Vector256<int>.One, Vector256.Create(-1));
+
+        // As in Evaluate: stage ends and stumps were built together from the cascade, so these reads stay inside the arrays.
+        ref ScaledStump stump = ref MemoryMarshal.GetArrayDataReference(_stumps);
+        int i = 0;
+        for (int s = 0; s < _stageEnds.Length && alive != Vector256<int>.Zero; s++)
+        {
+            int end = _stageEnds[s];
+            Vector256<double> stageLo = Vector256<double>.Zero, stageHi = Vector256<double>.Zero;
+            for (; i < end; i++)
+            {
+                ref ScaledStump st = ref Unsafe.Add(ref stump, i);
+                Vector256<float> value = (Vector256.Create(st.W0) * Vector256.ConvertToSingle(st.R0.Sum8(ref window)))
+                    + (Vector256.Create(st.W1) * Vector256.ConvertToSingle(st.R1.Sum8(ref window)));
+                if (st.W2 != 0f)
+                {
+                    // The same for every lane and every group of eight, so this branch is predicted.
+                    value += Vector256.Create(st.W2) * Vector256.ConvertToSingle(st.R2.Sum8(ref window));
+                }
+
+                value *= varianceNorm;
+                Vector256<float> leaf = Vector256.ConditionalSelect(
+                    Vector256.LessThan(value, Vector256.Create(st.Threshold)),
+                    Vector256.Create(BitConverter.Int32BitsToSingle(st.LeftBits)),
+                    Vector256.Create(BitConverter.Int32BitsToSingle(st.RightBits)));
+                stageLo += Vector256.WidenLower(leaf);
+                stageHi += Vector256.WidenUpper(leaf);
+            }
+
+            Vector256<double> threshold = Vector256.Create((double)_stageThresholds[s]);
+            Vector256<int> rejected = alive & Vector256.Narrow(
+                Vector256.LessThan(stageLo, threshold).AsInt64(), Vector256.LessThan(stageHi, threshold).AsInt64());
+            codes = Vector256.ConditionalSelect(rejected, Vector256.Create(-s), codes);
+            alive &= ~rejected;
+        }
+
+        return codes;
+    }
+
     /// <summary>The four integral-table offsets of a rectangle, relative to the window's top-left entry.</summary>
     private readonly struct RectOffsets
     {
@@ -125,6 +191,11 @@ internal sealed class HaarWindowClassifier
         // The cascade loader checked that every rectangle lies inside the window, so these reads stay inside the table.
         public int Sum(ref int window) => unchecked(Unsafe.Add(ref window, _topLeft) - Unsafe.Add(ref window, _topRight)
             - Unsafe.Add(ref window, _bottomLeft) + Unsafe.Add(ref window, _bottomRight));
+
+        // The same for eight windows side by side; vector integer arithmetic wraps, as the scalar sum does.
+        public Vector256<int> Sum8(ref int window) => Vector256.LoadUnsafe(ref Unsafe.Add(ref window, _topLeft))
+            - Vector256.LoadUnsafe(ref Unsafe.Add(ref window, _topRight)) - Vector256.LoadUnsafe(ref Unsafe.Add(ref window, _bottomLeft))
+            + Vector256.LoadUnsafe(ref Unsafe.Add(ref window, _bottomRight));
     }
 
     /// <summary>A stump with its feature's rectangles laid out for one stride.</summary>

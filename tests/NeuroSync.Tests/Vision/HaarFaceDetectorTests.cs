@@ -78,6 +78,21 @@ public sealed class HaarFaceDetectorTests : IClassFixture<HaarFaceDetectorTests.
         Assert.NotEmpty(sequential);
     }
 
+    [Theory]
+    [MemberData(nameof(CommittedImages))]
+    public void DetectCandidates_EightWindowsAtOnce_EqualTheScalarPath(string file)
+    {
+        // The optimized kernel against its naive twin: the vector path must give the scalar path's windows, in the same order.
+        using var image = SixLabors.ImageSharp.Image.Load<Rgb24>(TestFiles.Path("Images", file));
+        byte[] gray = Gray(image);
+        var options = new HaarDetectorOptions { MaxDegreeOfParallelism = 1 };
+
+        var scalar = new HaarFaceDetector(options: options) { UseVectors = false }.DetectCandidates(gray, image.Width, image.Height, default);
+        var vector = new HaarFaceDetector(options: options) { UseVectors = true }.DetectCandidates(gray, image.Width, image.Height, default);
+
+        Assert.Equal(scalar, vector); // tolerance: exact, order included
+    }
+
     [Fact]
     public void DetectFaces_ConcurrentCallsOnOneDetector_EachEqualTheSequentialResult()
     {
