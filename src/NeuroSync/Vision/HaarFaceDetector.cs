@@ -25,14 +25,10 @@ public sealed class HaarFaceDetector : IFaceDetector
     // OpenCV's groupRectangles eps for detectMultiScale.
     private const double GroupEps = 0.2;
 
-    // Pieces of work are rows of one level holding about this many window positions: enough to keep the scheduling cost
-    // small against the work, and about a hundred pieces per 640x480 frame so that threads finish together.
-    private const int PositionsPerPiece = 4096;
-
     private readonly HaarCascade _cascade;
     private readonly HaarDetectorOptions _options;
     private readonly int _threads;
-    private HaarWindowClassifier? _classifier;
+    private Layout? _layout;
 
     /// <summary>Creates a detector.</summary>
     /// <param name="cascade">The cascade; <see cref="HaarCascade.FrontalFaceDefault"/> when <see langword="null"/>.</param>
@@ -44,6 +40,10 @@ public sealed class HaarFaceDetector : IFaceDetector
         _options.Validate();
         _threads = _options.MaxDegreeOfParallelism == 0 ? Environment.ProcessorCount : _options.MaxDegreeOfParallelism;
     }
+
+    /// <summary>Gets or sets a value indicating whether the cascade runs on eight windows at once where the processor has
+    /// 256-bit vectors; tests turn it off to compare with the scalar path.</summary>
+    internal bool UseVectors { get; init; } = true;
 
     /// <inheritdoc/>
     public IReadOnlyList<FaceBox> DetectFaces(Image<Rgb24> image, CancellationToken cancellationToken = default)
@@ -86,22 +86,21 @@ public sealed class HaarFaceDetector : IFaceDetector
         }
 
         var found = new List<FaceBox>();
-        HaarPyramid? pyramid = HaarPyramid.Plan(width, height, _cascade.WindowWidth, _cascade.WindowHeight, _options);
-        if (pyramid is null)
+        Layout? layout = LayoutFor(width, height);
+        if (layout is null)
         {
             return found;
         }
 
-        HaarWindowClassifier classifier = ClassifierFor(pyramid.Stride);
+        HaarPyramid pyramid = layout.Pyramid;
         int[] sum = ArrayPool<int>.Shared.Rent(pyramid.Length);
         int[] squares = ArrayPool<int>.Shared.Rent(pyramid.Length);
         try
         {
-            int[] waves = pyramid.WaveStarts;
-            for (int w = 0; w + 1 < waves.Length; w++)
+            for (int w = 0; w + 1 < pyramid.WaveStarts.Length; w++)
             {
-                BuildLevels(gray, width, height, pyramid, waves[w], waves[w + 1], sum, squares, cancellationToken);
-                ScanLevels(pyramid, waves[w], waves[w + 1], classifier, sum, squares, found, cancellationToken);
+                BuildLevels(gray, pyramid, w, sum, squares, cancellationToken);
+                ScanLevels(pyramid, w, layout.Classifier, sum, squares, found, cancellationToken);
             }
         }
         finally
@@ -113,29 +112,35 @@ public sealed class HaarFaceDetector : IFaceDetector
         return found;
     }
 
-    /// <summary>Gets or sets a value indicating whether the cascade runs on eight windows at once where the processor has
-    /// 256-bit vectors; tests turn it off to compare with the scalar path.</summary>
-    internal bool UseVectors { get; init; } = true;
-
-    /// <summary>Gets the cascade laid out for a stride, reusing the last one when the stride is the same (it is for every frame
-    /// of a video). The layout is immutable and the field is replaced atomically, so racing calls at worst both build one.</summary>
-    private HaarWindowClassifier ClassifierFor(int stride)
+    /// <summary>Gets the pyramid and the cascade laid out for an image size, reusing the last ones when the size is the same (it
+    /// is for every frame of a video), so that a call allocates next to nothing. Both are immutable and the field is replaced
+    /// atomically, so racing calls at worst build the same layout twice.</summary>
+    private Layout? LayoutFor(int width, int height)
     {
-        HaarWindowClassifier? cached = Volatile.Read(ref _classifier);
-        if (cached is null || cached.Stride != stride)
+        Layout? cached = Volatile.Read(ref _layout);
+        if (cached is not null && cached.Pyramid.Width == width && cached.Pyramid.Height == height)
         {
-            cached = new HaarWindowClassifier(_cascade, stride);
-            Volatile.Write(ref _classifier, cached);
+            return cached;
         }
 
-        return cached;
+        HaarPyramid? pyramid = HaarPyramid.Plan(width, height, _cascade.WindowWidth, _cascade.WindowHeight, _options);
+        if (pyramid is null)
+        {
+            return null;
+        }
+
+        var layout = new Layout(pyramid, cached?.Classifier.Stride == pyramid.Stride ? cached.Classifier : new HaarWindowClassifier(_cascade, pyramid.Stride));
+        Volatile.Write(ref _layout, layout);
+        return layout;
     }
 
     /// <summary>Shrinks the image to every level of a wave (OpenCV's exact bilinear resize) and computes the level's integral
     /// tables in its place on the canvas; levels are independent, so they are built in parallel.</summary>
-    private void BuildLevels(ReadOnlyMemory<byte> gray, int width, int height, HaarPyramid pyramid, int firstLevel, int endLevel, int[] sum, int[] squares, CancellationToken cancellationToken)
+    private void BuildLevels(ReadOnlyMemory<byte> gray, HaarPyramid pyramid, int wave, int[] sum, int[] squares, CancellationToken cancellationToken)
     {
         HaarLevel[] levels = pyramid.Levels;
+        int width = pyramid.Width, height = pyramid.Height;
+        int firstLevel = pyramid.WaveStarts[wave], endLevel = pyramid.WaveStarts[wave + 1];
         int scratchLength = levels[firstLevel].Width * levels[firstLevel].Height;
         if (_threads == 1)
         {
@@ -188,43 +193,29 @@ public sealed class HaarFaceDetector : IFaceDetector
 
     /// <summary>Runs the cascade at every window position of every level of a wave. The rows of each level are cut into pieces
     /// that threads take in any order; each piece keeps its own detections, and the pieces are joined in scan order.</summary>
-    private void ScanLevels(HaarPyramid pyramid, int firstLevel, int endLevel, HaarWindowClassifier classifier, int[] sum, int[] squares, List<FaceBox> found, CancellationToken cancellationToken)
+    private void ScanLevels(HaarPyramid pyramid, int wave, HaarWindowClassifier classifier, int[] sum, int[] squares, List<FaceBox> found, CancellationToken cancellationToken)
     {
-        var pieces = new List<(int Level, int FirstRow, int EndRow)>();
-        for (int l = firstLevel; l < endLevel; l++)
-        {
-            HaarLevel level = pyramid.Levels[l];
-            int positionsPerRow = Math.Max(1, (level.ScanWidth + level.Step - 1) / level.Step);
-            int rowsPerPiece = Math.Max(1, PositionsPerPiece / positionsPerRow) * level.Step;
-            for (int y = 0; y < level.ScanHeight; y += rowsPerPiece)
-            {
-                pieces.Add((l, y, Math.Min(y + rowsPerPiece, level.ScanHeight)));
-            }
-        }
-
+        int firstPiece = pyramid.PieceWaveStarts[wave], endPiece = pyramid.PieceWaveStarts[wave + 1];
         if (_threads == 1)
         {
-            foreach (var (l, first, end) in pieces)
+            for (int p = firstPiece; p < endPiece; p++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                ScanRows(pyramid.Levels[l], pyramid.Stride, first, end, classifier, sum, squares, found);
+                List<FaceBox>? own = found;
+                ScanRows(pyramid, pyramid.Pieces[p], classifier, sum, squares, ref own);
             }
 
             return;
         }
 
-        var results = new List<FaceBox>?[pieces.Count];
-        Parallel.For(0, pieces.Count, WithToken(cancellationToken), p =>
+        // A piece that finds nothing (nearly all of them) allocates nothing.
+        var results = new List<FaceBox>?[endPiece - firstPiece];
+        Parallel.For(firstPiece, endPiece, WithToken(cancellationToken), p =>
         {
-            if (cancellationToken.IsCancellationRequested)
+            if (!cancellationToken.IsCancellationRequested)
             {
-                return;
+                ScanRows(pyramid, pyramid.Pieces[p], classifier, sum, squares, ref results[p - firstPiece]);
             }
-
-            var (l, first, end) = pieces[p];
-            var own = new List<FaceBox>();
-            ScanRows(pyramid.Levels[l], pyramid.Stride, first, end, classifier, sum, squares, own);
-            results[p] = own.Count > 0 ? own : null;
         });
         cancellationToken.ThrowIfCancellationRequested();
         foreach (var piece in results)
@@ -236,9 +227,10 @@ public sealed class HaarFaceDetector : IFaceDetector
         }
     }
 
-    private void ScanRows(HaarLevel level, int stride, int firstRow, int endRow, HaarWindowClassifier classifier, int[] sum, int[] squares, List<FaceBox> found)
+    private void ScanRows(HaarPyramid pyramid, HaarPiece piece, HaarWindowClassifier classifier, int[] sum, int[] squares, ref List<FaceBox>? found)
     {
-        int step = level.Step, scanWidth = level.ScanWidth;
+        HaarLevel level = pyramid.Levels[piece.Level];
+        int stride = pyramid.Stride, step = level.Step, scanWidth = level.ScanWidth;
         bool vectors = UseVectors && Vector256.IsHardwareAccelerated;
         Span<int> codes = stackalloc int[Vector256<int>.Count];
 
@@ -247,7 +239,7 @@ public sealed class HaarFaceDetector : IFaceDetector
         // classifier reads them without bounds checks.
         ref int sumOrigin = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(sum), level.Origin);
         ref int squaresOrigin = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(squares), level.Origin);
-        for (int y = firstRow; y < endRow; y += step)
+        for (int y = piece.FirstRow; y < piece.EndRow; y += step)
         {
             ref int sumRow = ref Unsafe.Add(ref sumOrigin, y * stride);
             ref int squaresRow = ref Unsafe.Add(ref squaresOrigin, y * stride);
@@ -275,7 +267,7 @@ public sealed class HaarFaceDetector : IFaceDetector
 
                 if (result > 0)
                 {
-                    found.Add(new FaceBox(HaarPyramid.RoundToEven(x * level.Scale), HaarPyramid.RoundToEven(y * level.Scale), level.BoxWidth, level.BoxHeight));
+                    (found ??= []).Add(new FaceBox(HaarPyramid.RoundToEven(x * level.Scale), HaarPyramid.RoundToEven(y * level.Scale), level.BoxWidth, level.BoxHeight));
                 }
                 else if (result == 0)
                 {
@@ -288,4 +280,7 @@ public sealed class HaarFaceDetector : IFaceDetector
 
     private ParallelOptions WithToken(CancellationToken cancellationToken) =>
         new() { MaxDegreeOfParallelism = _threads, CancellationToken = cancellationToken };
+
+    /// <summary>What the detector keeps between calls: the pyramid of the last image size and the cascade laid out for its stride.</summary>
+    private sealed record Layout(HaarPyramid Pyramid, HaarWindowClassifier Classifier);
 }

@@ -13,19 +13,56 @@ internal sealed class HaarPyramid
     // The canvas holds this many first-level tables; each wave's levels fit in it.
     private const int CanvasInFirstLevels = 3;
 
-    private HaarPyramid(HaarLevel[] levels, int[] waveStarts, int stride, int length)
+    // Pieces of scanning work are rows of one level holding about this many window positions: enough to keep the scheduling
+    // cost small against the work, and about a hundred pieces per 640x480 frame so that threads finish together.
+    private const int PositionsPerPiece = 4096;
+
+    private HaarPyramid(int width, int height, HaarLevel[] levels, int[] waveStarts, int stride, int length)
     {
+        Width = width;
+        Height = height;
         Levels = levels;
         WaveStarts = waveStarts;
         Stride = stride;
         Length = length;
+        var pieces = new List<HaarPiece>();
+        PieceWaveStarts = new int[waveStarts.Length];
+        for (int w = 0; w + 1 < waveStarts.Length; w++)
+        {
+            PieceWaveStarts[w] = pieces.Count;
+            for (int l = waveStarts[w]; l < waveStarts[w + 1]; l++)
+            {
+                HaarLevel level = levels[l];
+                int positionsPerRow = Math.Max(1, (level.ScanWidth + level.Step - 1) / level.Step);
+                int rowsPerPiece = Math.Max(1, PositionsPerPiece / positionsPerRow) * level.Step;
+                for (int y = 0; y < level.ScanHeight; y += rowsPerPiece)
+                {
+                    pieces.Add(new HaarPiece(l, y, Math.Min(y + rowsPerPiece, level.ScanHeight)));
+                }
+            }
+        }
+
+        PieceWaveStarts[^1] = pieces.Count;
+        Pieces = [.. pieces];
     }
+
+    /// <summary>Gets the width of the images this pyramid is for.</summary>
+    public int Width { get; }
+
+    /// <summary>Gets the height of the images this pyramid is for.</summary>
+    public int Height { get; }
 
     /// <summary>Gets the levels, largest (smallest scale) first; level origins are relative to their wave's canvas.</summary>
     public HaarLevel[] Levels { get; }
 
     /// <summary>Gets the index of each wave's first level, followed by the number of levels.</summary>
     public int[] WaveStarts { get; }
+
+    /// <summary>Gets the scanning work in scan order (level by level, top to bottom), cut into pieces that threads can take.</summary>
+    public HaarPiece[] Pieces { get; }
+
+    /// <summary>Gets the index of each wave's first piece, followed by the number of pieces.</summary>
+    public int[] PieceWaveStarts { get; }
 
     /// <summary>Gets the distance between rows of the canvas, in entries.</summary>
     public int Stride { get; }
@@ -99,7 +136,7 @@ internal sealed class HaarPyramid
         }
 
         waveStarts.Add(levels.Count);
-        return new HaarPyramid([.. levels], [.. waveStarts], stride, usedRows * stride);
+        return new HaarPyramid(width, height, [.. levels], [.. waveStarts], stride, usedRows * stride);
     }
 
     /// <summary>Rounds half to even, as OpenCV's <c>cvRound</c> does.</summary>
