@@ -100,7 +100,7 @@ public sealed class HaarFaceDetector : IFaceDetector
             for (int w = 0; w + 1 < pyramid.WaveStarts.Length; w++)
             {
                 BuildLevels(gray, pyramid, w, sum, squares, cancellationToken);
-                ScanLevels(pyramid, w, layout.Classifier, sum, squares, found, cancellationToken);
+                ScanLevels(layout, w, sum, squares, found, cancellationToken);
             }
         }
         finally
@@ -129,7 +129,12 @@ public sealed class HaarFaceDetector : IFaceDetector
             return null;
         }
 
-        var layout = new Layout(pyramid, cached?.Classifier.Stride == pyramid.Stride ? cached.Classifier : new HaarWindowClassifier(_cascade, pyramid.Stride));
+        var layout = cached?.Plain.Layout.Stride == pyramid.Stride
+            ? cached with { Pyramid = pyramid }
+            : new Layout(
+                pyramid,
+                new HaarWindowClassifier(_cascade, new HaarTableLayout(pyramid.Stride, Split: false)),
+                new HaarWindowClassifier(_cascade, new HaarTableLayout(pyramid.Stride, Split: true)));
         Volatile.Write(ref _layout, layout);
         return layout;
     }
@@ -188,13 +193,21 @@ public sealed class HaarFaceDetector : IFaceDetector
             image = scratch.AsSpan(0, level.Width * level.Height);
         }
 
-        IntegralImage.Compute(image, level.Width, level.Height, sum.AsSpan(level.Origin), squares.AsSpan(level.Origin), stride);
+        if (level.Step == 2)
+        {
+            IntegralImage.ComputeSplit(image, level.Width, level.Height, sum.AsSpan(level.Origin), squares.AsSpan(level.Origin), stride);
+        }
+        else
+        {
+            IntegralImage.Compute(image, level.Width, level.Height, sum.AsSpan(level.Origin), squares.AsSpan(level.Origin), stride);
+        }
     }
 
     /// <summary>Runs the cascade at every window position of every level of a wave. The rows of each level are cut into pieces
     /// that threads take in any order; each piece keeps its own detections, and the pieces are joined in scan order.</summary>
-    private void ScanLevels(HaarPyramid pyramid, int wave, HaarWindowClassifier classifier, int[] sum, int[] squares, List<FaceBox> found, CancellationToken cancellationToken)
+    private void ScanLevels(Layout layout, int wave, int[] sum, int[] squares, List<FaceBox> found, CancellationToken cancellationToken)
     {
+        HaarPyramid pyramid = layout.Pyramid;
         int firstPiece = pyramid.PieceWaveStarts[wave], endPiece = pyramid.PieceWaveStarts[wave + 1];
         if (_threads == 1)
         {
@@ -202,7 +215,7 @@ public sealed class HaarFaceDetector : IFaceDetector
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 List<FaceBox>? own = found;
-                ScanRows(pyramid, pyramid.Pieces[p], classifier, sum, squares, ref own);
+                ScanRows(layout, pyramid.Pieces[p], sum, squares, ref own);
             }
 
             return;
@@ -214,7 +227,7 @@ public sealed class HaarFaceDetector : IFaceDetector
         {
             if (!cancellationToken.IsCancellationRequested)
             {
-                ScanRows(pyramid, pyramid.Pieces[p], classifier, sum, squares, ref results[p - firstPiece]);
+                ScanRows(layout, pyramid.Pieces[p], sum, squares, ref results[p - firstPiece]);
             }
         });
         cancellationToken.ThrowIfCancellationRequested();
@@ -227,10 +240,17 @@ public sealed class HaarFaceDetector : IFaceDetector
         }
     }
 
-    private void ScanRows(HaarPyramid pyramid, HaarPiece piece, HaarWindowClassifier classifier, int[] sum, int[] squares, ref List<FaceBox>? found)
+    private void ScanRows(Layout layout, HaarPiece piece, int[] sum, int[] squares, ref List<FaceBox>? found)
     {
+        HaarPyramid pyramid = layout.Pyramid;
         HaarLevel level = pyramid.Levels[piece.Level];
         int stride = pyramid.Stride, step = level.Step, scanWidth = level.ScanWidth;
+
+        // Levels at a step of 2 have split tables, where the window at x starts at entry x / 2 (see HaarTableLayout), so eight
+        // visited positions x, x + 2, ..., x + 14 are eight neighbouring entries, as eight positions are at a step of 1.
+        HaarWindowClassifier classifier = step == 2 ? layout.Split : layout.Plain;
+        int shift = step == 2 ? 1 : 0;
+        int span = Vector256<int>.Count << shift;
         bool vectors = UseVectors && Vector256.IsHardwareAccelerated;
         Span<int> codes = stackalloc int[Vector256<int>.Count];
 
@@ -246,23 +266,24 @@ public sealed class HaarFaceDetector : IFaceDetector
             int codesStart = int.MinValue;
             for (int x = 0; x < scanWidth; x += step)
             {
+                int column = x >> shift;
                 int result;
-                if (vectors && x + Vector256<int>.Count <= scanWidth)
+                if (vectors && x + span - step < scanWidth)
                 {
-                    // The cascade runs on the eight positions from x on at once; the scalar walk still decides which positions
-                    // are visited (the skip after a first-stage reject depends on earlier outcomes), so at a step of 2 about
-                    // half of the lanes go unused, and the vectors still win by about 2x.
-                    if ((uint)(x - codesStart) >= (uint)Vector256<int>.Count)
+                    // The cascade runs on the eight visited positions from x on at once; the scalar walk still decides which
+                    // positions are visited (the skip after a first-stage reject depends on earlier outcomes), so some lanes
+                    // go unused.
+                    if ((uint)(x - codesStart) >= (uint)span)
                     {
-                        classifier.EvaluateEight(ref Unsafe.Add(ref sumRow, x), ref Unsafe.Add(ref squaresRow, x)).CopyTo(codes);
+                        classifier.EvaluateEight(ref Unsafe.Add(ref sumRow, column), ref Unsafe.Add(ref squaresRow, column)).CopyTo(codes);
                         codesStart = x;
                     }
 
-                    result = codes[x - codesStart];
+                    result = codes[(x - codesStart) >> shift];
                 }
                 else
                 {
-                    result = classifier.Evaluate(ref Unsafe.Add(ref sumRow, x), ref Unsafe.Add(ref squaresRow, x));
+                    result = classifier.Evaluate(ref Unsafe.Add(ref sumRow, column), ref Unsafe.Add(ref squaresRow, column));
                 }
 
                 if (result > 0)
@@ -281,6 +302,7 @@ public sealed class HaarFaceDetector : IFaceDetector
     private ParallelOptions WithToken(CancellationToken cancellationToken) =>
         new() { MaxDegreeOfParallelism = _threads, CancellationToken = cancellationToken };
 
-    /// <summary>What the detector keeps between calls: the pyramid of the last image size and the cascade laid out for its stride.</summary>
-    private sealed record Layout(HaarPyramid Pyramid, HaarWindowClassifier Classifier);
+    /// <summary>What the detector keeps between calls: the pyramid of the last image size and the cascade laid out for its
+    /// stride, for plain tables (levels at a step of 1) and split ones (levels at a step of 2).</summary>
+    private sealed record Layout(HaarPyramid Pyramid, HaarWindowClassifier Plain, HaarWindowClassifier Split);
 }

@@ -125,7 +125,9 @@ internal sealed class HaarPyramid
 
             int scanW = Math.Max(sw + 1 - windowWidth, 0), scanH = Math.Max(sh + 1 - windowHeight, 0);
             levels.Add(new HaarLevel(scale, sw, sh, (shelfTop * stride) + cursor, scale >= 2 ? 1 : 2, scanW, scanH, boxW, boxH));
-            cursor += sw + 1;
+            // A level searched at a step of 2 keeps its tables split (see HaarTableLayout), which spreads each row over the
+            // whole stride, so nothing goes to its right.
+            cursor = scale >= 2 ? cursor + sw + 1 : stride;
             shelfHeight = Math.Max(shelfHeight, sh + 1);
             usedRows = Math.Max(usedRows, shelfTop + shelfHeight);
         }

@@ -5,9 +5,10 @@ using System.Runtime.Intrinsics;
 namespace NeuroSync.Vision;
 
 /// <summary>
-/// A cascade laid out for integral tables of one row stride: every stump's rectangle corners as offsets from the window's
-/// top-left table entry, in evaluation order, in one flat array (OpenCV's "stump" fast path). Immutable, so one instance serves
-/// any number of threads; <see cref="HaarFaceDetector"/> keeps the one for the last stride it saw.
+/// A cascade laid out for integral tables of one layout (row stride, and whether even and odd columns are apart): every stump's
+/// rectangle corners as offsets from the window's top-left table entry, in evaluation order, in one flat array (OpenCV's
+/// "stump" fast path). Immutable, so one instance serves any number of threads; <see cref="HaarFaceDetector"/> keeps the ones
+/// for the last image size it saw.
 /// </summary>
 internal sealed class HaarWindowClassifier
 {
@@ -17,15 +18,15 @@ internal sealed class HaarWindowClassifier
     private readonly RectOffsets _norm;
     private readonly double _normArea;
 
-    public HaarWindowClassifier(HaarCascade cascade, int stride)
+    public HaarWindowClassifier(HaarCascade cascade, HaarTableLayout layout)
     {
-        Stride = stride;
+        Layout = layout;
         HaarStump[] stumps = cascade.Stumps;
         HaarFeature[] features = cascade.Features;
         _stumps = new ScaledStump[stumps.Length];
         for (int i = 0; i < stumps.Length; i++)
         {
-            _stumps[i] = new ScaledStump(stumps[i], features[stumps[i].FeatureIndex], stride);
+            _stumps[i] = new ScaledStump(stumps[i], features[stumps[i].FeatureIndex], layout);
         }
 
         HaarStage[] stages = cascade.Stages;
@@ -39,12 +40,12 @@ internal sealed class HaarWindowClassifier
 
         // The variance is taken over the window shrunk by one pixel on every side, as in OpenCV.
         int winW = cascade.WindowWidth, winH = cascade.WindowHeight;
-        _norm = new RectOffsets(new HaarRect(1, 1, winW - 2, winH - 2, 0), stride);
+        _norm = new RectOffsets(new HaarRect(1, 1, winW - 2, winH - 2, 0), layout);
         _normArea = (winW - 2) * (winH - 2);
     }
 
-    /// <summary>Gets the row stride of the tables this layout reads.</summary>
-    public int Stride { get; }
+    /// <summary>Gets the layout of the tables this classifier reads.</summary>
+    public HaarTableLayout Layout { get; }
 
     /// <summary>Runs the cascade on one window.</summary>
     /// <param name="window">The sum table's entry at the window's top-left corner; the whole window must lie inside the table.</param>
@@ -106,7 +107,8 @@ internal sealed class HaarWindowClassifier
     }
 
     /// <summary>Runs the cascade on eight windows side by side, one per lane: the windows whose top-left table entries are
-    /// <paramref name="window"/> and the seven entries to its right, all inside the table. Every lane does the arithmetic of
+    /// <paramref name="window"/> and the seven entries to its right (in a split layout, every second window position), all
+    /// inside the table. Every lane does the arithmetic of
     /// <see cref="Evaluate(ref int, ref int)"/> in the same order and precision (an IEEE single or double operation gives the
     /// same result in a vector lane as in a scalar register, and nothing is fused), so each lane's outcome is the scalar one.
     /// The stages stop as soon as every lane is rejected; lanes rejected earlier ride along, and their result is kept.</summary>
@@ -175,17 +177,17 @@ internal sealed class HaarWindowClassifier
     {
         private readonly int _topLeft, _topRight, _bottomLeft, _bottomRight;
 
-        public RectOffsets(HaarRect r, int stride)
+        public RectOffsets(HaarRect r, HaarTableLayout layout)
         {
             if (r.Width == 0)
             {
                 return;
             }
 
-            _topLeft = (r.Y * stride) + r.X;
-            _topRight = _topLeft + r.Width;
-            _bottomLeft = ((r.Y + r.Height) * stride) + r.X;
-            _bottomRight = _bottomLeft + r.Width;
+            _topLeft = layout.Offset(r.X, r.Y);
+            _topRight = layout.Offset(r.X + r.Width, r.Y);
+            _bottomLeft = layout.Offset(r.X, r.Y + r.Height);
+            _bottomRight = layout.Offset(r.X + r.Width, r.Y + r.Height);
         }
 
         // The cascade loader checked that every rectangle lies inside the window, so these reads stay inside the table.
@@ -199,11 +201,11 @@ internal sealed class HaarWindowClassifier
     }
 
     /// <summary>A stump with its feature's rectangles laid out for one stride.</summary>
-    private readonly struct ScaledStump(HaarStump stump, HaarFeature feature, int stride)
+    private readonly struct ScaledStump(HaarStump stump, HaarFeature feature, HaarTableLayout layout)
     {
-        public readonly RectOffsets R0 = new(feature.R0, stride);
-        public readonly RectOffsets R1 = new(feature.R1, stride);
-        public readonly RectOffsets R2 = new(feature.R2, stride);
+        public readonly RectOffsets R0 = new(feature.R0, layout);
+        public readonly RectOffsets R1 = new(feature.R1, layout);
+        public readonly RectOffsets R2 = new(feature.R2, layout);
         public readonly float W0 = feature.R0.Weight;
         public readonly float W1 = feature.R1.Weight;
         public readonly float W2 = feature.R2.Weight;
