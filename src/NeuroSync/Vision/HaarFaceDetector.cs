@@ -166,21 +166,22 @@ public sealed class HaarFaceDetector : IFaceDetector
             return;
         }
 
-        Parallel.For(
-            firstLevel,
-            endLevel,
-            WithToken(cancellationToken),
-            () => ArrayPool<byte>.Shared.Rent(scratchLength),
-            (i, state, scratch) =>
+        Parallel.For(firstLevel, endLevel, WithToken(cancellationToken), i =>
+        {
+            if (!cancellationToken.IsCancellationRequested)
             {
-                if (!cancellationToken.IsCancellationRequested)
+                // One rental per level (a pool hit after the first frame) costs less than Parallel.For's per-thread state.
+                byte[] scratch = ArrayPool<byte>.Shared.Rent(scratchLength);
+                try
                 {
                     BuildLevel(gray.Span, width, height, levels[i], pyramid.Stride, scratch, sum, squares);
                 }
-
-                return scratch;
-            },
-            scratch => ArrayPool<byte>.Shared.Return(scratch));
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(scratch);
+                }
+            }
+        });
         cancellationToken.ThrowIfCancellationRequested();
     }
 
