@@ -4,14 +4,17 @@ namespace NeuroSync.Vision;
 /// The image pyramid of one Haar detection: which scales are searched and where each level's integral tables lie in a shared
 /// canvas. Every level uses the canvas's row stride, so a feature's corner offsets are the same on every level and are computed
 /// once per stride instead of once per level (OpenCV 4 packs its pyramid into one buffer for the same reason). The levels are
-/// cut into waves that each fit a canvas of three times the first level's table, and a wave is built and scanned before the
-/// next one reuses the canvas: all of a 640x480 frame's 32 levels at once would need 2.2 M entries per table (two 16 MB pool
-/// arrays), three waves need 0.9 M (two 4 MB arrays).
+/// cut into waves that each fit a canvas of up to three times the first level's table (at most 4 M entries unless the first
+/// level needs more), and a wave is built and scanned before the next one reuses the canvas: all of a 640x480 frame's 32
+/// levels at once would need 2.2 M entries per table (two 16 MB pool arrays), three waves need 0.9 M (two 4 MB arrays).
 /// </summary>
 internal sealed class HaarPyramid
 {
-    // The canvas holds this many first-level tables; each wave's levels fit in it.
+    // The canvas holds up to this many first-level tables, and at most CanvasEntries entries unless the first level alone
+    // needs more; each wave's levels fit in it. Three tables make three waves at 640x480; the cap keeps large images (up to
+    // FrameLoader's 40 M pixels) at about the memory of one level, in more waves.
     private const int CanvasInFirstLevels = 3;
+    private const int CanvasEntries = 1 << 22;
 
     // Pieces of scanning work are rows of one level holding about this many window positions: enough to keep the scheduling
     // cost small against the work, and about a hundred pieces per 640x480 frame so that threads finish together.
@@ -106,7 +109,7 @@ internal sealed class HaarPyramid
             if (levels.Count == 0)
             {
                 stride = sw + 1;
-                rows = CanvasInFirstLevels * (sh + 1);
+                rows = Math.Max(sh + 1, Math.Min(CanvasInFirstLevels * (sh + 1), CanvasEntries / stride));
                 waveStarts.Add(0);
             }
 

@@ -41,6 +41,22 @@ public sealed class HaarFaceDetectorTests : IClassFixture<HaarFaceDetectorTests.
         Assert.Equal(expected.OrderBy(r => r).ToList(), actual.OrderBy(r => r).ToList()); // tolerance: exact (same windows pass)
     }
 
+    [Fact]
+    public void DetectCandidates_LargeFrameInSeveralWaves_EqualOpenCvRawDetections()
+    {
+        // 1440x1080: the pyramid canvas is capped (4 M entries) below three first-level tables, so the levels go in more
+        // waves than at 640x480, and a wave starts in the middle of the step-2 levels.
+        using var image = SixLabors.ImageSharp.Image.Load<Rgb24>(TestFiles.Path("Images", "astronaut_640x480.png"));
+        image.Mutate(c => c.Resize(1440, 1080));
+        var (gray, expected) = _opencv.RawDetections(image);
+
+        var actual = new HaarFaceDetector().DetectCandidates(gray, image.Width, image.Height, default)
+            .Select(r => (r.X, r.Y, r.Width, r.Height)).ToHashSet();
+
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected.OrderBy(r => r).ToList(), actual.OrderBy(r => r).ToList()); // tolerance: exact (same windows pass)
+    }
+
     [Theory]
     [InlineData(0.55, 0, 0)]
     [InlineData(0.8, 40, 10)]
