@@ -8,8 +8,9 @@ namespace NeuroSync.Benchmarks.Vision;
 
 /// <summary>
 /// Face detection on one 640x480 frame (the astronaut test image) with the original's settings (scale factor 1.1, min
-/// neighbours 5, frontal-face cascade): NeuroSync's managed Haar detector next to OpenCV's native one on the same pixels.
-/// Both include the grayscale conversion.
+/// neighbours 5, frontal-face cascade): NeuroSync's managed Haar detector next to OpenCV's native one on the same pixels,
+/// each on one thread and with its default number of threads (OpenCV's thread pool; NeuroSync's
+/// <see cref="HaarDetectorOptions.MaxDegreeOfParallelism"/> 0, one thread per processor). All include the grayscale conversion.
 /// </summary>
 public class HaarDetectionBenchmarks : IDisposable
 {
@@ -18,6 +19,7 @@ public class HaarDetectionBenchmarks : IDisposable
 
     private Image<Rgb24> _image = null!;
     private HaarFaceDetector _detector = null!;
+    private HaarFaceDetector _singleThreadDetector = null!;
     private Mat _bgr = null!;
     private Mat _gray = null!;
     private CascadeClassifier _cascade = null!;
@@ -30,16 +32,17 @@ public class HaarDetectionBenchmarks : IDisposable
         string image = RepositoryFiles.Path(ImagePath);
         _image = new FrameLoader().Load(image);
         _detector = new HaarFaceDetector();
+        _singleThreadDetector = new HaarFaceDetector(options: new HaarDetectorOptions { MaxDegreeOfParallelism = 1 });
         _bgr = Cv2.ImRead(image, ImreadModes.Color);
         _gray = new Mat();
         _cascade = new CascadeClassifier(RepositoryFiles.Path(CascadePath));
         _openCvThreads = Cv2.GetNumThreads();
 
-        int ours = NeuroSync();
+        int ours = NeuroSync(), oursSingle = NeuroSyncSingleThread();
         int theirs = OpenCvSingleThread();
-        if (ours != theirs)
+        if (ours != theirs || oursSingle != theirs)
         {
-            throw new InvalidOperationException($"Haar benchmark: expected the same number of faces from both detectors, found {ours} and {theirs}.");
+            throw new InvalidOperationException($"Haar benchmark: expected the same number of faces from every detector, found {ours}, {oursSingle} and {theirs}.");
         }
     }
 
@@ -63,10 +66,15 @@ public class HaarDetectionBenchmarks : IDisposable
         return _cascade.DetectMultiScale(_gray, 1.1, 5).Length;
     }
 
-    /// <summary>NeuroSync's <see cref="HaarFaceDetector"/> (managed, one thread).</summary>
+    /// <summary>NeuroSync's <see cref="HaarFaceDetector"/> with its default settings (one thread per processor).</summary>
     /// <returns>The number of faces.</returns>
-    [Benchmark(Description = "NeuroSync HaarFaceDetector")]
+    [Benchmark(Description = "NeuroSync HaarFaceDetector, default threads")]
     public int NeuroSync() => _detector.DetectFaces(_image, CancellationToken.None).Count;
+
+    /// <summary>NeuroSync's <see cref="HaarFaceDetector"/> limited to the calling thread (<c>MaxDegreeOfParallelism = 1</c>).</summary>
+    /// <returns>The number of faces.</returns>
+    [Benchmark(Description = "NeuroSync HaarFaceDetector, 1 thread")]
+    public int NeuroSyncSingleThread() => _singleThreadDetector.DetectFaces(_image, CancellationToken.None).Count;
 
     /// <summary>Releases the images and the native cascade.</summary>
     [GlobalCleanup]

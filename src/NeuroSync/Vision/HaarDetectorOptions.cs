@@ -16,6 +16,13 @@ public sealed class HaarDetectorOptions
     /// <summary>Gets or sets the largest face side searched for, in pixels; 0 means the whole image. Default 0.</summary>
     public int MaxFaceSize { get; set; }
 
+    /// <summary>Gets or sets how many threads one detection may use; 0 (the default) means one per processor
+    /// (<see cref="Environment.ProcessorCount"/>), 1 searches on the calling thread only.</summary>
+    /// <remarks>The detections do not depend on this setting: the work is cut into the same pieces whatever the number of
+    /// threads, and their results are joined in a fixed order. On a server that already runs one detection per core, 1 avoids
+    /// oversubscribing the thread pool.</remarks>
+    public int MaxDegreeOfParallelism { get; set; }
+
     /// <summary>Checks every setting.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it.</exception>
     public void Validate()
@@ -33,6 +40,11 @@ public sealed class HaarDetectorOptions
         if (MinFaceSize < 0 || MaxFaceSize < 0 || (MaxFaceSize > 0 && MaxFaceSize < MinFaceSize))
         {
             throw new ArgumentOutOfRangeException(nameof(MaxFaceSize), $"HaarDetectorOptions: expected 0 <= MinFaceSize <= MaxFaceSize (or MaxFaceSize 0), found {MinFaceSize} and {MaxFaceSize}.");
+        }
+
+        if (MaxDegreeOfParallelism < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "HaarDetectorOptions.MaxDegreeOfParallelism: expected 0 (one thread per processor) or more; 1 searches on the calling thread only.");
         }
     }
 

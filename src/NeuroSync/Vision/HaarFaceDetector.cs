@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -14,7 +15,10 @@ namespace NeuroSync.Vision;
 /// <remarks>
 /// Hand-written because no .NET package evaluates OpenCV cascades without OpenCV's native library, and the original system's
 /// behaviour (which face is the largest, and whether one is found at all) depends on reproducing it closely.
-/// Thread-safe: every call works in its own pooled buffers.
+/// Thread-safe: every call works in its own pooled buffers, and the only state shared between calls (the pyramid plan and the
+/// cascade layout of the last image size) is immutable. How it is made fast: <c>src/NeuroSync/Vision/README.md</c>. A call searches on up to <see cref="HaarDetectorOptions.MaxDegreeOfParallelism"/>
+/// threads; its result does not depend on that number or on scheduling, because each piece of work writes its own list and the
+/// lists are joined in a fixed order.
 /// </remarks>
 public sealed class HaarFaceDetector : IFaceDetector
 {
@@ -23,6 +27,8 @@ public sealed class HaarFaceDetector : IFaceDetector
 
     private readonly HaarCascade _cascade;
     private readonly HaarDetectorOptions _options;
+    private readonly int _threads;
+    private Layout? _layout;
 
     /// <summary>Creates a detector.</summary>
     /// <param name="cascade">The cascade; <see cref="HaarCascade.FrontalFaceDefault"/> when <see langword="null"/>.</param>
@@ -32,7 +38,12 @@ public sealed class HaarFaceDetector : IFaceDetector
         _cascade = cascade ?? HaarCascade.FrontalFaceDefault;
         _options = options?.Clone() ?? new HaarDetectorOptions();
         _options.Validate();
+        _threads = _options.MaxDegreeOfParallelism == 0 ? Environment.ProcessorCount : _options.MaxDegreeOfParallelism;
     }
+
+    /// <summary>Gets or sets a value indicating whether the cascade runs on eight windows at once where the processor has
+    /// 256-bit vectors; tests turn it off to compare with the scalar path.</summary>
+    internal bool UseVectors { get; init; } = true;
 
     /// <inheritdoc/>
     public IReadOnlyList<FaceBox> DetectFaces(Image<Rgb24> image, CancellationToken cancellationToken = default)
@@ -43,7 +54,7 @@ public sealed class HaarFaceDetector : IFaceDetector
         try
         {
             GrayscaleConverter.ToGray(image, gray);
-            return DetectFaces(gray.AsSpan(0, width * height), width, height, cancellationToken);
+            return DetectFaces(gray.AsMemory(0, width * height), width, height, cancellationToken);
         }
         finally
         {
@@ -52,12 +63,12 @@ public sealed class HaarFaceDetector : IFaceDetector
     }
 
     /// <summary>Finds faces in an 8-bit grayscale image.</summary>
-    /// <param name="gray">The pixels, row-major, <paramref name="width"/> bytes per row.</param>
+    /// <param name="gray">The pixels, row-major, <paramref name="width"/> bytes per row; not changed.</param>
     /// <param name="width">The width in pixels.</param>
     /// <param name="height">The height in pixels.</param>
-    /// <param name="cancellationToken">Cancels the search between pyramid levels.</param>
+    /// <param name="cancellationToken">Cancels the search between pieces of work.</param>
     /// <returns>The faces found, in pixel coordinates.</returns>
-    internal IReadOnlyList<FaceBox> DetectFaces(ReadOnlySpan<byte> gray, int width, int height, CancellationToken cancellationToken = default)
+    internal IReadOnlyList<FaceBox> DetectFaces(ReadOnlyMemory<byte> gray, int width, int height, CancellationToken cancellationToken = default)
     {
         var candidates = DetectCandidates(gray, width, height, cancellationToken);
         return _options.MinNeighbors <= 0
@@ -65,92 +76,220 @@ public sealed class HaarFaceDetector : IFaceDetector
             : RectangleGrouping.Group(candidates, _options.MinNeighbors, GroupEps);
     }
 
-    /// <summary>Every window that passes all stages, before grouping (OpenCV's <c>detectMultiScaleNoGrouping</c>).</summary>
-    internal List<FaceBox> DetectCandidates(ReadOnlySpan<byte> gray, int width, int height, CancellationToken cancellationToken)
+    /// <summary>Every window that passes all stages, before grouping (OpenCV's <c>detectMultiScaleNoGrouping</c>), in the order
+    /// of a sequential scan: level by level, row by row, left to right.</summary>
+    internal List<FaceBox> DetectCandidates(ReadOnlyMemory<byte> gray, int width, int height, CancellationToken cancellationToken)
     {
+        if (gray.Length < width * height)
+        {
+            throw new ArgumentException($"Gray image: expected {width * height} bytes for {width}x{height}, found {gray.Length}.", nameof(gray));
+        }
+
         var found = new List<FaceBox>();
-        int winW = _cascade.WindowWidth, winH = _cascade.WindowHeight;
-        if (width < winW || height < winH)
+        Layout? layout = LayoutFor(width, height);
+        if (layout is null)
         {
             return found;
         }
 
-        int maxW = _options.MaxFaceSize > 0 ? _options.MaxFaceSize : width;
-        int maxH = _options.MaxFaceSize > 0 ? _options.MaxFaceSize : height;
-        var scales = new List<float>();
-        for (double factor = 1; ; factor *= _options.ScaleFactor)
-        {
-            int ww = RoundToEven(winW * factor), wh = RoundToEven(winH * factor);
-            if (ww > maxW || wh > maxH || ww > width || wh > height)
-            {
-                break;
-            }
-
-            if (ww < _options.MinFaceSize || wh < _options.MinFaceSize)
-            {
-                continue;
-            }
-
-            scales.Add((float)factor);
-        }
-
-        if (scales.Count == 0)
-        {
-            return found;
-        }
-
-        int firstW = RoundToEven(width / scales[0]), firstH = RoundToEven(height / scales[0]);
-        byte[] scaled = ArrayPool<byte>.Shared.Rent(firstW * firstH);
-        int[] sum = ArrayPool<int>.Shared.Rent((firstW + 1) * (firstH + 1));
-        int[] squares = ArrayPool<int>.Shared.Rent((firstW + 1) * (firstH + 1));
-        ScaledStump[] stumps = ArrayPool<ScaledStump>.Shared.Rent(_cascade.Stumps.Length);
+        HaarPyramid pyramid = layout.Pyramid;
+        int[] sum = ArrayPool<int>.Shared.Rent(pyramid.Length);
+        int[] squares = ArrayPool<int>.Shared.Rent(pyramid.Length);
         try
         {
-            foreach (float scale in scales)
+            for (int w = 0; w + 1 < pyramid.WaveStarts.Length; w++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                int sw = RoundToEven(width / scale), sh = RoundToEven(height / scale);
-                BilinearResizer.ResizeExact(gray, width, height, scaled, sw, sh);
-                int stride = sw + 1;
-                IntegralImage.Compute(scaled.AsSpan(0, sw * sh), sw, sh, sum, squares);
-                ScanScale(scale, sw, sh, stride, sum, squares, stumps, found);
+                BuildLevels(gray, pyramid, w, sum, squares, cancellationToken);
+                ScanLevels(layout, w, sum, squares, found, cancellationToken);
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(scaled);
             ArrayPool<int>.Shared.Return(sum);
             ArrayPool<int>.Shared.Return(squares);
-            ArrayPool<ScaledStump>.Shared.Return(stumps);
         }
 
         return found;
     }
 
-    private void ScanScale(float scale, int sw, int sh, int stride, int[] sum, int[] squares, ScaledStump[] stumps, List<FaceBox> found)
+    /// <summary>Gets the pyramid and the cascade laid out for an image size, reusing the last ones when the size is the same (it
+    /// is for every frame of a video), so that a call allocates next to nothing. Both are immutable and the field is replaced
+    /// atomically, so racing calls at worst build the same layout twice.</summary>
+    private Layout? LayoutFor(int width, int height)
     {
-        int winW = _cascade.WindowWidth, winH = _cascade.WindowHeight;
-        HaarStump[] source = _cascade.Stumps;
-        HaarFeature[] features = _cascade.Features;
-        for (int i = 0; i < source.Length; i++)
+        Layout? cached = Volatile.Read(ref _layout);
+        if (cached is not null && cached.Pyramid.Width == width && cached.Pyramid.Height == height)
         {
-            stumps[i] = new ScaledStump(source[i], features[source[i].FeatureIndex], stride);
+            return cached;
         }
 
-        var norm = new RectOffsets(new HaarRect(1, 1, winW - 2, winH - 2, 0), stride);
-        double normArea = (winW - 2) * (winH - 2);
-
-        int step = scale >= 2 ? 1 : 2;
-        int workW = Math.Max(sw + 1 - winW, 0), workH = Math.Max(sh + 1 - winH, 0);
-        int boxW = RoundToEven(winW * scale), boxH = RoundToEven(winH * scale);
-        for (int y = 0; y < workH; y += step)
+        HaarPyramid? pyramid = HaarPyramid.Plan(width, height, _cascade.WindowWidth, _cascade.WindowHeight, _options);
+        if (pyramid is null)
         {
-            for (int x = 0; x < workW; x += step)
+            return null;
+        }
+
+        var layout = cached?.Plain.Layout.Stride == pyramid.Stride
+            ? cached with { Pyramid = pyramid }
+            : new Layout(
+                pyramid,
+                new HaarWindowClassifier(_cascade, new HaarTableLayout(pyramid.Stride, Split: false)),
+                new HaarWindowClassifier(_cascade, new HaarTableLayout(pyramid.Stride, Split: true)));
+        Volatile.Write(ref _layout, layout);
+        return layout;
+    }
+
+    /// <summary>Shrinks the image to every level of a wave (OpenCV's exact bilinear resize) and computes the level's integral
+    /// tables in its place on the canvas; levels are independent, so they are built in parallel.</summary>
+    private void BuildLevels(ReadOnlyMemory<byte> gray, HaarPyramid pyramid, int wave, int[] sum, int[] squares, CancellationToken cancellationToken)
+    {
+        HaarLevel[] levels = pyramid.Levels;
+        int width = pyramid.Width, height = pyramid.Height;
+        int firstLevel = pyramid.WaveStarts[wave], endLevel = pyramid.WaveStarts[wave + 1];
+        int scratchLength = levels[firstLevel].Width * levels[firstLevel].Height;
+        if (_threads == 1)
+        {
+            byte[] scratch = ArrayPool<byte>.Shared.Rent(scratchLength);
+            try
             {
-                int result = EvaluateWindow(x, y, sw, sh, stride, sum, squares, stumps, norm, normArea);
+                for (int i = firstLevel; i < endLevel; i++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    BuildLevel(gray.Span, width, height, levels[i], pyramid.Stride, scratch, sum, squares);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(scratch);
+            }
+
+            return;
+        }
+
+        Parallel.For(firstLevel, endLevel, WithToken(cancellationToken), i =>
+        {
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                // One rental per level (a pool hit after the first frame) costs less than Parallel.For's per-thread state.
+                byte[] scratch = ArrayPool<byte>.Shared.Rent(scratchLength);
+                try
+                {
+                    BuildLevel(gray.Span, width, height, levels[i], pyramid.Stride, scratch, sum, squares);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(scratch);
+                }
+            }
+        });
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private static void BuildLevel(ReadOnlySpan<byte> gray, int width, int height, HaarLevel level, int stride, byte[] scratch, int[] sum, int[] squares)
+    {
+        ReadOnlySpan<byte> image = gray[..(width * height)];
+        if (level.Width != width || level.Height != height)
+        {
+            BilinearResizer.ResizeExact(gray, width, height, scratch, level.Width, level.Height);
+            image = scratch.AsSpan(0, level.Width * level.Height);
+        }
+
+        if (level.Step == 2)
+        {
+            IntegralImage.ComputeSplit(image, level.Width, level.Height, sum.AsSpan(level.Origin), squares.AsSpan(level.Origin), stride);
+        }
+        else
+        {
+            IntegralImage.Compute(image, level.Width, level.Height, sum.AsSpan(level.Origin), squares.AsSpan(level.Origin), stride);
+        }
+    }
+
+    /// <summary>Runs the cascade at every window position of every level of a wave. The rows of each level are cut into pieces
+    /// that threads take in any order; each piece keeps its own detections, and the pieces are joined in scan order.</summary>
+    private void ScanLevels(Layout layout, int wave, int[] sum, int[] squares, List<FaceBox> found, CancellationToken cancellationToken)
+    {
+        HaarPyramid pyramid = layout.Pyramid;
+        int firstPiece = pyramid.PieceWaveStarts[wave], endPiece = pyramid.PieceWaveStarts[wave + 1];
+        if (_threads == 1)
+        {
+            for (int p = firstPiece; p < endPiece; p++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                List<FaceBox>? own = found;
+                ScanRows(layout, pyramid.Pieces[p], sum, squares, ref own);
+            }
+
+            return;
+        }
+
+        // A piece that finds nothing (nearly all of them) allocates nothing.
+        var results = new List<FaceBox>?[endPiece - firstPiece];
+        Parallel.For(firstPiece, endPiece, WithToken(cancellationToken), p =>
+        {
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                ScanRows(layout, pyramid.Pieces[p], sum, squares, ref results[p - firstPiece]);
+            }
+        });
+        cancellationToken.ThrowIfCancellationRequested();
+        foreach (var piece in results)
+        {
+            if (piece is not null)
+            {
+                found.AddRange(piece);
+            }
+        }
+    }
+
+    private void ScanRows(Layout layout, HaarPiece piece, int[] sum, int[] squares, ref List<FaceBox>? found)
+    {
+        HaarPyramid pyramid = layout.Pyramid;
+        HaarLevel level = pyramid.Levels[piece.Level];
+        int stride = pyramid.Stride, step = level.Step, scanWidth = level.ScanWidth;
+
+        // Levels at a step of 2 have split tables, where the window at x starts at entry x / 2 (see HaarTableLayout), so eight
+        // visited positions x, x + 2, ..., x + 14 are eight neighbouring entries, as eight positions are at a step of 1.
+        HaarWindowClassifier classifier = step == 2 ? layout.Split : layout.Plain;
+        int shift = step == 2 ? 1 : 0;
+        int span = Vector256<int>.Count << shift;
+        bool vectors = UseVectors && Vector256.IsHardwareAccelerated;
+        Span<int> codes = stackalloc int[Vector256<int>.Count];
+
+        // Every window position lies inside its level's tables (ScanWidth and ScanHeight are the positions whose window fits,
+        // and groups of eight are used only where all eight fit), and the level's tables lie inside the rented arrays, so the
+        // classifier reads them without bounds checks.
+        ref int sumOrigin = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(sum), level.Origin);
+        ref int squaresOrigin = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(squares), level.Origin);
+        for (int y = piece.FirstRow; y < piece.EndRow; y += step)
+        {
+            ref int sumRow = ref Unsafe.Add(ref sumOrigin, y * stride);
+            ref int squaresRow = ref Unsafe.Add(ref squaresOrigin, y * stride);
+            int codesStart = int.MinValue;
+            for (int x = 0; x < scanWidth; x += step)
+            {
+                int column = x >> shift;
+                int result;
+                if (vectors && x + span - step < scanWidth)
+                {
+                    // The cascade runs on the eight visited positions from x on at once; the scalar walk still decides which
+                    // positions are visited (the skip after a first-stage reject depends on earlier outcomes), so some lanes
+                    // go unused.
+                    if ((uint)(x - codesStart) >= (uint)span)
+                    {
+                        classifier.EvaluateEight(ref Unsafe.Add(ref sumRow, column), ref Unsafe.Add(ref squaresRow, column)).CopyTo(codes);
+                        codesStart = x;
+                    }
+
+                    result = codes[(x - codesStart) >> shift];
+                }
+                else
+                {
+                    result = classifier.Evaluate(ref Unsafe.Add(ref sumRow, column), ref Unsafe.Add(ref squaresRow, column));
+                }
+
                 if (result > 0)
                 {
-                    found.Add(new FaceBox(RoundToEven(x * scale), RoundToEven(y * scale), boxW, boxH));
+                    (found ??= []).Add(new FaceBox(HaarPyramid.RoundToEven(x * level.Scale), HaarPyramid.RoundToEven(y * level.Scale), level.BoxWidth, level.BoxHeight));
                 }
                 else if (result == 0)
                 {
@@ -161,97 +300,10 @@ public sealed class HaarFaceDetector : IFaceDetector
         }
     }
 
-    /// <returns>1 when every stage passes, -1 when the window is off the image or flat, else minus the failing stage index.</returns>
-    private int EvaluateWindow(int x, int y, int sw, int sh, int stride, int[] sum, int[] squares, ScaledStump[] stumps, RectOffsets norm, double normArea)
-    {
-        if (x + _cascade.WindowWidth >= sw + 1 || y + _cascade.WindowHeight >= sh + 1)
-        {
-            return -1;
-        }
+    private ParallelOptions WithToken(CancellationToken cancellationToken) =>
+        new() { MaxDegreeOfParallelism = _threads, CancellationToken = cancellationToken };
 
-        // The window lies inside the tables (checked above) and every offset inside the window (checked at load),
-        // so the reads below skip bounds checks on the hottest loop of the detector.
-        ref int window = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(sum), (y * stride) + x);
-        ref int windowSq = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(squares), (y * stride) + x);
-        int windowSum = norm.Sum(ref window);
-        uint windowSquares = unchecked((uint)norm.Sum(ref windowSq));
-        double nf = (normArea * windowSquares) - ((double)windowSum * windowSum);
-        if (nf <= 0)
-        {
-            return -1;
-        }
-
-        float varianceNorm = (float)(1.0 / Math.Sqrt(nf));
-        if (!(normArea * varianceNorm < 1e-1))
-        {
-            return -1;
-        }
-
-        HaarStage[] stages = _cascade.Stages;
-        ref ScaledStump stump = ref MemoryMarshal.GetArrayDataReference(stumps);
-        for (int s = 0; s < stages.Length; s++)
-        {
-            HaarStage stage = stages[s];
-            double stageSum = 0;
-            for (int i = 0; i < stage.StumpCount; i++, stump = ref Unsafe.Add(ref stump, 1))
-            {
-                // Single-precision products and sums in OpenCV's order, so threshold decisions match bit for bit.
-                float value = (stump.W0 * (float)stump.R0.Sum(ref window)) + (stump.W1 * (float)stump.R1.Sum(ref window));
-                if (stump.W2 != 0f)
-                {
-                    value += stump.W2 * (float)stump.R2.Sum(ref window);
-                }
-
-                value *= varianceNorm;
-                stageSum += value < stump.Threshold ? stump.Left : stump.Right;
-            }
-
-            if (stageSum < stage.Threshold)
-            {
-                return -s;
-            }
-        }
-
-        return 1;
-    }
-
-    private static int RoundToEven(double value) => (int)Math.Round(value, MidpointRounding.ToEven);
-
-    private static int RoundToEven(float value) => (int)MathF.Round(value, MidpointRounding.ToEven);
-
-    /// <summary>The four integral-table offsets of a rectangle, relative to the window's top-left entry.</summary>
-    private readonly struct RectOffsets
-    {
-        private readonly int _topLeft, _topRight, _bottomLeft, _bottomRight;
-
-        public RectOffsets(HaarRect r, int stride)
-        {
-            if (r.Width == 0)
-            {
-                return;
-            }
-
-            _topLeft = (r.Y * stride) + r.X;
-            _topRight = _topLeft + r.Width;
-            _bottomLeft = ((r.Y + r.Height) * stride) + r.X;
-            _bottomRight = _bottomLeft + r.Width;
-        }
-
-        public int Sum(ref int window) => unchecked(Unsafe.Add(ref window, _topLeft) - Unsafe.Add(ref window, _topRight)
-            - Unsafe.Add(ref window, _bottomLeft) + Unsafe.Add(ref window, _bottomRight));
-    }
-
-    /// <summary>A stump with its feature's rectangles laid out for one pyramid level, in evaluation order.</summary>
-    private readonly struct ScaledStump(HaarStump stump, HaarFeature feature, int stride)
-    {
-        public readonly RectOffsets R0 = new(feature.R0, stride);
-        public readonly RectOffsets R1 = new(feature.R1, stride);
-        public readonly RectOffsets R2 = new(feature.R2, stride);
-        public readonly float W0 = feature.R0.Weight;
-        public readonly float W1 = feature.R1.Weight;
-        public readonly float W2 = feature.R2.Weight;
-        public readonly float Threshold = stump.Threshold;
-        public readonly float Left = stump.Left;
-        public readonly float Right = stump.Right;
-    }
+    /// <summary>What the detector keeps between calls: the pyramid of the last image size and the cascade laid out for its
+    /// stride, for plain tables (levels at a step of 1) and split ones (levels at a step of 2).</summary>
+    private sealed record Layout(HaarPyramid Pyramid, HaarWindowClassifier Plain, HaarWindowClassifier Split);
 }

@@ -41,6 +41,22 @@ public sealed class HaarFaceDetectorTests : IClassFixture<HaarFaceDetectorTests.
         Assert.Equal(expected.OrderBy(r => r).ToList(), actual.OrderBy(r => r).ToList()); // tolerance: exact (same windows pass)
     }
 
+    [Fact]
+    public void DetectCandidates_LargeFrameInSeveralWaves_EqualOpenCvRawDetections()
+    {
+        // 1440x1080: the pyramid canvas is capped (4 M entries) below three first-level tables, so the levels go in more
+        // waves than at 640x480, and a wave starts in the middle of the step-2 levels.
+        using var image = SixLabors.ImageSharp.Image.Load<Rgb24>(TestFiles.Path("Images", "astronaut_640x480.png"));
+        image.Mutate(c => c.Resize(1440, 1080));
+        var (gray, expected) = _opencv.RawDetections(image);
+
+        var actual = new HaarFaceDetector().DetectCandidates(gray, image.Width, image.Height, default)
+            .Select(r => (r.X, r.Y, r.Width, r.Height)).ToHashSet();
+
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected.OrderBy(r => r).ToList(), actual.OrderBy(r => r).ToList()); // tolerance: exact (same windows pass)
+    }
+
     [Theory]
     [InlineData(0.55, 0, 0)]
     [InlineData(0.8, 40, 10)]
@@ -58,6 +74,90 @@ public sealed class HaarFaceDetectorTests : IClassFixture<HaarFaceDetectorTests.
         var actual = new HaarFaceDetector().DetectFaces(frame);
 
         AssertSameFaces(expected, actual, $"scale {scale}");
+    }
+
+    [Theory]
+    [InlineData("two_faces_640x480.png")]
+    [InlineData("astronaut_small_face_640x480.png")]
+    public void DetectCandidates_OneThreadAndSeveral_GiveTheSameWindowsInTheSameOrder(string file)
+    {
+        using var image = SixLabors.ImageSharp.Image.Load<Rgb24>(TestFiles.Path("Images", file));
+        byte[] gray = Gray(image);
+        var sequential = Detector(threads: 1).DetectCandidates(gray, image.Width, image.Height, default);
+
+        foreach (int threads in new[] { 2, 3, 8 })
+        {
+            var parallel = Detector(threads).DetectCandidates(gray, image.Width, image.Height, default);
+            Assert.Equal(sequential, parallel); // tolerance: exact, order included
+        }
+
+        Assert.NotEmpty(sequential);
+    }
+
+    [Theory]
+    [MemberData(nameof(CommittedImages))]
+    public void DetectCandidates_EightWindowsAtOnce_EqualTheScalarPath(string file)
+    {
+        // The optimized kernel against its naive twin: the vector path must give the scalar path's windows, in the same order.
+        using var image = SixLabors.ImageSharp.Image.Load<Rgb24>(TestFiles.Path("Images", file));
+        byte[] gray = Gray(image);
+        var options = new HaarDetectorOptions { MaxDegreeOfParallelism = 1 };
+
+        var scalar = new HaarFaceDetector(options: options) { UseVectors = false }.DetectCandidates(gray, image.Width, image.Height, default);
+        var vector = new HaarFaceDetector(options: options) { UseVectors = true }.DetectCandidates(gray, image.Width, image.Height, default);
+
+        Assert.Equal(scalar, vector); // tolerance: exact, order included
+    }
+
+    [Fact]
+    public void DetectFaces_ConcurrentCallsOnOneDetector_EachEqualTheSequentialResult()
+    {
+        string[] files = ["astronaut_640x480.png", "two_faces_640x480.png", "astronaut_small_face_640x480.png", "no_face_cat_640x480.png"];
+        var images = files.Select(f => SixLabors.ImageSharp.Image.Load<Rgb24>(TestFiles.Path("Images", f))).ToArray();
+        try
+        {
+            var detector = new HaarFaceDetector(options: new HaarDetectorOptions { MinNeighbors = 0, MaxDegreeOfParallelism = 2 });
+            var expected = images.Select(i => Detector(threads: 1, minNeighbors: 0).DetectFaces(i)).ToArray();
+
+            // Sixteen calls at once, four per image, each itself on two threads: more work than cores, so calls interleave.
+            var actual = new IReadOnlyList<FaceBox>[16];
+            Parallel.For(0, actual.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => actual[i] = detector.DetectFaces(images[i % images.Length]));
+
+            for (int i = 0; i < actual.Length; i++)
+            {
+                Assert.Equal(expected[i % images.Length], actual[i]); // tolerance: exact, order included
+            }
+        }
+        finally
+        {
+            foreach (var image in images)
+            {
+                image.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public void DetectCandidates_DifferentWidthsOnOneDetector_MatchFreshDetectors()
+    {
+        // The detector keeps the cascade laid out for the last row stride; alternating widths must rebuild it, never reuse it.
+        using var wide = SixLabors.ImageSharp.Image.Load<Rgb24>(TestFiles.Path("Images", "astronaut_640x480.png"));
+        using var square = SixLabors.ImageSharp.Image.Load<Rgb24>(TestFiles.Path("Images", "astronaut_512.png"));
+        var shared = Detector(threads: 2, minNeighbors: 0);
+        foreach (var image in new[] { wide, square, wide, square })
+        {
+            byte[] gray = Gray(image);
+            Assert.Equal(
+                Detector(threads: 1, minNeighbors: 0).DetectCandidates(gray, image.Width, image.Height, default),
+                shared.DetectCandidates(gray, image.Width, image.Height, default));
+        }
+    }
+
+    [Fact]
+    public void Options_NegativeDegreeOfParallelism_IsRefusedAtConstruction()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new HaarFaceDetector(options: new HaarDetectorOptions { MaxDegreeOfParallelism = -1 }));
+        Assert.Contains("MaxDegreeOfParallelism", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -98,6 +198,26 @@ public sealed class HaarFaceDetectorTests : IClassFixture<HaarFaceDetectorTests.
         var cascade = HaarCascade.FrontalFaceDefault;
         Assert.Equal((24, 24, 25), (cascade.WindowWidth, cascade.WindowHeight, cascade.StageCount));
         Assert.Equal(2913, cascade.Features.Length);
+    }
+
+    private static HaarFaceDetector Detector(int threads, int minNeighbors = 5) =>
+        new(options: new HaarDetectorOptions { MaxDegreeOfParallelism = threads, MinNeighbors = minNeighbors });
+
+    private static byte[] Gray(SixLabors.ImageSharp.Image<Rgb24> image)
+    {
+        var gray = new byte[image.Width * image.Height];
+        image.ProcessPixelRows(rows =>
+        {
+            for (int y = 0; y < rows.Height; y++)
+            {
+                var row = rows.GetRowSpan(y);
+                for (int x = 0; x < row.Length; x++)
+                {
+                    gray[(y * image.Width) + x] = GrayscaleConverter.Luma(row[x]);
+                }
+            }
+        });
+        return gray;
     }
 
     private static void AssertSameFaces(IReadOnlyList<FaceBox> expected, IReadOnlyList<FaceBox> actual, string context)
