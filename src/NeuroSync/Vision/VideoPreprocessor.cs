@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Advanced;
 using SixLabors.ImageSharp.PixelFormats;
@@ -262,12 +263,7 @@ public sealed class VideoPreprocessor
         long sum = 0, squares = 0;
         for (int y = 0; y < image.Height; y++)
         {
-            foreach (Rgb24 p in image.DangerousGetPixelRowMemory(y).Span)
-            {
-                int luma = GrayscaleConverter.Luma(p);
-                sum += luma;
-                squares += luma * luma;
-            }
+            GrayscaleConverter.AddLumaSums(MemoryMarshal.AsBytes(image.DangerousGetPixelRowMemory(y).Span), ref sum, ref squares);
         }
 
         double n = (double)image.Width * image.Height;

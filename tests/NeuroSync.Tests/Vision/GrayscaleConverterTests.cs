@@ -47,4 +47,32 @@ public class GrayscaleConverterTests
 
         Assert.Equal(0, mismatches); // tolerance: exact
     }
+
+    [Theory]
+    [InlineData(640, 3)]
+    [InlineData(37, 5)]
+    [InlineData(5, 2)]
+    [InlineData(4100 * 16, 1)]
+    public void AddLumaSums_EqualsTheSumOfLumaAndItsSquare(int width, int height)
+    {
+        var random = new Random(width + height);
+        byte[] rgb = new byte[width * height * 3];
+        random.NextBytes(rgb);
+        long expectedSum = 0, expectedSquares = 0;
+        for (int i = 0; i < rgb.Length; i += 3)
+        {
+            int luma = GrayscaleConverter.Luma(new Rgb24(rgb[i], rgb[i + 1], rgb[i + 2]));
+            expectedSum += luma;
+            expectedSquares += luma * luma;
+        }
+
+        long sum = 0, squares = 0;
+        for (int y = 0; y < height; y++)
+        {
+            GrayscaleConverter.AddLumaSums(rgb.AsSpan(y * width * 3, width * 3), ref sum, ref squares);
+        }
+
+        Assert.Equal(expectedSum, sum);
+        Assert.Equal(expectedSquares, squares);
+    }
 }
