@@ -11,6 +11,7 @@ namespace NeuroSync.Benchmarks.Vision;
 /// neighbours 5, frontal-face cascade): NeuroSync's managed Haar detector next to OpenCV's native one on the same pixels.
 /// Both include the grayscale conversion.
 /// </summary>
+[MemoryDiagnoser]
 public class HaarDetectionBenchmarks : IDisposable
 {
     private const string ImagePath = "tests/NeuroSync.Tests/TestData/Images/astronaut_640x480.png";
