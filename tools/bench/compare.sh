@@ -71,20 +71,24 @@ mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
 COMMIT="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src benchmarks tools 2>/dev/null || echo ' (with uncommitted changes)')"
 
-echo "== $(date -u '+%Y-%m-%d %H:%M:%S UTC'), commit $COMMIT, $(nproc) cores, load:$(uptime | sed 's/.*load average://')"
+load() { sed 's/.*load average: *//' <<<"$(uptime)"; }
+LOAD_START="$(load)"
+echo "== $(date -u '+%Y-%m-%d %H:%M:%S UTC'), commit $COMMIT, $(nproc) cores, load: $LOAD_START"
 echo "== models: $MODELS; results: $OUT"
 
 echo "== FLOPs of the exported graphs"
 "$PY" tools/bench/count_flops.py "$MODELS" --json "$OUT/flops.json"
 
-echo "== PyTorch reference ($RUNS runs)"
+LOAD_PY="$(load)"
+echo "== PyTorch reference ($RUNS runs; load $LOAD_PY)"
 if [[ $KEEP_CORETYPE -eq 1 ]]; then
   "$PY" tools/bench/pytorch_reference.py --runs "$RUNS" --models "$MODELS" --json "$OUT/pytorch.json"
 else
   env -u OPENBLAS_CORETYPE "$PY" tools/bench/pytorch_reference.py --runs "$RUNS" --models "$MODELS" --json "$OUT/pytorch.json"
 fi
 
-echo "== NeuroSync (BenchmarkDotNet, --job compare)"
+LOAD_NET="$(load)"
+echo "== NeuroSync (BenchmarkDotNet, --job compare; load $LOAD_NET)"
 dotnet build -c Release benchmarks/NeuroSync.Benchmarks -v quiet -nologo | tail -3
 if [[ $ALL -eq 1 ]]; then
   FILTERS=('*')
@@ -107,9 +111,11 @@ if [[ $INT8 -eq 1 ]]; then
   INT8_ARGS=(--bdn-int8 "$OUT/bdn-int8/results")
 fi
 
-echo "== load after the run:$(uptime | sed 's/.*load average://')"
+LOAD_END="$(load)"
+echo "== load after the run: $LOAD_END"
 echo
 "$PY" tools/bench/compare_table.py --reference "$OUT/pytorch.json" --bdn "$OUT/bdn-fp32/results" "${INT8_ARGS[@]}" \
-  --flops "$OUT/flops.json" --commit "$COMMIT" --suite-seconds "$suite" | tee "$OUT/table.md"
+  --flops "$OUT/flops.json" --commit "$COMMIT" --suite-seconds "$suite" \
+  --load "start $LOAD_START; PyTorch $LOAD_PY; NeuroSync $LOAD_NET; end $LOAD_END" | tee "$OUT/table.md"
 echo
 echo "== table saved as $OUT/table.md"

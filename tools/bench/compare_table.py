@@ -70,6 +70,7 @@ def main() -> int:
     ap.add_argument("--flops", type=Path)
     ap.add_argument("--commit", default="unknown")
     ap.add_argument("--suite-seconds", type=float, help="wall time of the BenchmarkDotNet run, to print")
+    ap.add_argument("--load", help="load averages seen during the run (from uptime), to print")
     args = ap.parse_args()
 
     ref = json.loads(args.reference.read_text())
@@ -123,6 +124,8 @@ def main() -> int:
           f"{'yes (fusion head compared)' if ref.get('weights_equal_to_export') else 'not checked'}")
     print(f"* **NeuroSync side**: {host.get('RuntimeVersion', '?')}, {bdn_job}"
           + (f"; the BenchmarkDotNet run took {args.suite_seconds / 60:.1f} min" if args.suite_seconds else ""))
+    if args.load:
+        print(f"* **Load** (1/5/15-min load averages, {ref['cores']} cores; other users' work shares the CPU): {args.load}")
     print()
     print("Times in ms as min / **median** / max. Ratio = PyTorch / NeuroSync (above 1: NeuroSync faster), on the medians "
           "and on the minima (on a shared machine other work only adds time, so the minima are the least disturbed).")
@@ -165,17 +168,30 @@ def main() -> int:
     mm = n("MatMulFloorBenchmarks.MatMul")
     floor = 0.0
     if mm and flops:
-        gflops = MATMUL_FLOPS / (mm["median"] * 1e6)
-        best = MATMUL_FLOPS / (mm["min"] * 1e6)
         tmm = py.get("torch_matmul_2048")
+        rates = {"ONNX Runtime": MATMUL_FLOPS / (mm["min"] * 1e6)}
+        if tmm:
+            rates["PyTorch's BLAS"] = MATMUL_FLOPS / (tmm["min"] * 1e6)
+        enc = n("ModelStageBenchmarks.AudioEncoder")
+        if enc and "audio_encoder" in flops:
+            rates["the audio encoder itself"] = flops["audio_encoder"]["gflops"] * 1e3 / enc["min"]
+        source, gflops = max(rates.items(), key=lambda kv: kv[1])
         print()
-        print(f"Hardware floor: ONNX Runtime MatMul 2048x2048x2048 float32 = {ms(mm['median'])} ms median "
-              f"({ms(mm['min'])} min) -> **{gflops:.0f} GFLOP/s** ({best:.0f} at the min)"
-              + (f"; PyTorch's BLAS on the same product: {ms(tmm['median'])} ms -> "
-                 f"{MATMUL_FLOPS / (tmm['median'] * 1e6):.0f} GFLOP/s" if tmm else "") + ".")
-        print("Floor = FLOPs (Conv/MatMul/Gemm of the ONNX graphs, `tools/bench/count_flops.py`) / that rate.")
+        print(f"Hardware floor: a 2048x2048x2048 float32 MatMul. ONNX Runtime (`MatMulFloorBenchmarks`): "
+              f"{ms(mm['min'])} / **{ms(mm['median'])}** / {ms(mm['max'])} ms = "
+              f"{MATMUL_FLOPS / (mm['min'] * 1e6):.0f} GFLOP/s at the min, {MATMUL_FLOPS / (mm['median'] * 1e6):.0f} at the median"
+              + (f"; PyTorch's BLAS (`torch.mm`): {ms(tmm['min'])} / **{ms(tmm['median'])}** / {ms(tmm['max'])} ms = "
+                 f"{MATMUL_FLOPS / (tmm['min'] * 1e6):.0f} GFLOP/s at the min, "
+                 f"{MATMUL_FLOPS / (tmm['median'] * 1e6):.0f} at the median" if tmm else "") + ".")
+        print(f"The floor uses the best float32 rate seen in this run, **{gflops:.0f} GFLOP/s** ({source}, at its min): "
+              f"what this machine can do, not what a busy moment gave. Floor = FLOPs (Conv/MatMul/Gemm of the ONNX "
+              f"graphs, `tools/bench/count_flops.py`) / that rate.")
+        if source == "the audio encoder itself":
+            print(f"**Warning**: both MatMul measurements were slower than the audio encoder's own rate, so they ran while "
+                  f"the machine was busy; the floor of this run is only a bound (re-run when `uptime` is quiet).")
         print()
-        print("| Stage | GFLOP | Floor (ms) | NeuroSync median (ms) | x floor | PyTorch median (ms) | x floor |")
+        print("| Stage | GFLOP | Floor (ms) | NeuroSync min / median (ms) | x floor (min / median) "
+              "| PyTorch min / median (ms) | x floor (min / median) |")
         print("|---|---:|---:|---:|---:|---:|---:|")
         parts = [("Audio encoder fp32", "audio_encoder", n("ModelStageBenchmarks.AudioEncoder"), py.get("audio_encoder")),
                  ("Visual encoder, 15 crops", "visual_encoder", n("ModelStageBenchmarks.VisualEncoder"), py.get("visual_encoder")),
@@ -183,7 +199,8 @@ def main() -> int:
         total = 0.0
 
         def cell(stat: Optional[dict], floor_ms: float) -> str:
-            return "n/a | n/a" if not stat else f"{ms(stat['median'])} | {stat['median'] / floor_ms:.2f}"
+            return "n/a | n/a" if not stat else (f"{ms(stat['min'])} / {ms(stat['median'])} | "
+                                                 f"{stat['min'] / floor_ms:.2f} / {stat['median'] / floor_ms:.2f}")
 
         for title, key, q, p in parts:
             g = flops[key]["gflops"]
