@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Side by side: the original pipeline in PyTorch + OpenCV against NeuroSync (BenchmarkDotNet), on this machine, in one run.
 #
-#   tools/bench/compare.sh [--models DIR] [--runs N] [--out DIR] [--all] [--no-int8] [--keep-openblas-coretype]
+#   tools/bench/compare.sh [--models DIR] [--runs N] [--out DIR] [--all] [--no-int8] [--stock-env]
 #
 #   --models DIR   real-size model folder (default /tmp/neurosync-realsize, or $NEUROSYNC_REALSIZE)
 #   --runs N       timed runs per stage in the PyTorch reference (default 5, after 2 warm-ups)
 #   --out DIR      where the JSON files and the table go (default artifacts/bench/<UTC time>, ignored by git)
 #   --all          run the whole BenchmarkDotNet suite (--filter '*'), not only the classes the table needs
 #   --no-int8      skip the int8 audio encoder run
-#   --keep-openblas-coretype
-#                  keep OPENBLAS_CORETYPE from the environment for the PyTorch reference; by default it is unset so
-#                  that OpenBLAS picks the kernels of this CPU itself (a forced older core type can halve its speed)
+#   --stock-env    run the PyTorch reference in the environment as it is. By default it runs with OPENBLAS_CORETYPE
+#                  unset (OpenBLAS picks this CPU's kernels itself; a forced older core type halved its speed here) and
+#                  OMP_WAIT_POLICY=PASSIVE (PyTorch's idle OpenMP threads otherwise spin and take the cores from
+#                  OpenBLAS' own threads: 2.5x slower Wav2Vec2 on 2 cores), so the original is timed at its best
 #
 # Steps: install libopenblas0-pthread if missing (PyTorch's BLAS; Debian's default reference BLAS would make the
 # original look far slower than it is), count the models' FLOPs, run tools/bench/pytorch_reference.py, build and run the
@@ -25,7 +26,7 @@ RUNS=5
 OUT=""
 ALL=0
 INT8=1
-KEEP_CORETYPE=0
+STOCK_ENV=0
 PY=/usr/bin/python3
 
 while [[ $# -gt 0 ]]; do
@@ -35,8 +36,8 @@ while [[ $# -gt 0 ]]; do
     --out) OUT="$2"; shift 2 ;;
     --all) ALL=1; shift ;;
     --no-int8) INT8=0; shift ;;
-    --keep-openblas-coretype) KEEP_CORETYPE=1; shift ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --stock-env) STOCK_ENV=1; shift ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -81,10 +82,11 @@ echo "== FLOPs of the exported graphs"
 
 LOAD_PY="$(load)"
 echo "== PyTorch reference ($RUNS runs; load $LOAD_PY)"
-if [[ $KEEP_CORETYPE -eq 1 ]]; then
+if [[ $STOCK_ENV -eq 1 ]]; then
   "$PY" tools/bench/pytorch_reference.py --runs "$RUNS" --models "$MODELS" --json "$OUT/pytorch.json"
 else
-  env -u OPENBLAS_CORETYPE "$PY" tools/bench/pytorch_reference.py --runs "$RUNS" --models "$MODELS" --json "$OUT/pytorch.json"
+  env -u OPENBLAS_CORETYPE OMP_WAIT_POLICY=PASSIVE \
+    "$PY" tools/bench/pytorch_reference.py --runs "$RUNS" --models "$MODELS" --json "$OUT/pytorch.json"
 fi
 
 LOAD_NET="$(load)"

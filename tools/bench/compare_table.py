@@ -119,7 +119,8 @@ def main() -> int:
     print(f"* **PyTorch side**: torch {ref['torch']} with {ref['torch_threads']} threads (= the cores), OpenCV "
           f"{ref['opencv']} (default {ref['opencv_default_threads']} threads), NumPy {ref['numpy']}, Python "
           f"{ref['python']}; BLAS: {blas['name']} (`libblas.so.3` -> `{blas['libblas_so_3']}`, "
-          f"OPENBLAS_CORETYPE={blas.get('OPENBLAS_CORETYPE') or 'unset (auto-detected)'}); {ref['runs']} runs after "
+          f"OPENBLAS_CORETYPE={blas.get('OPENBLAS_CORETYPE') or 'unset (auto-detected)'}, "
+          f"OMP_WAIT_POLICY={blas.get('OMP_WAIT_POLICY') or 'unset'}); {ref['runs']} runs after "
           f"{ref['warmup']} warm-ups; same seeded weights as the ONNX files: "
           f"{'yes (fusion head compared)' if ref.get('weights_equal_to_export') else 'not checked'}")
     print(f"* **NeuroSync side**: {host.get('RuntimeVersion', '?')}, {bdn_job}"

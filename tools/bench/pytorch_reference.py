@@ -18,6 +18,9 @@ original's (docs: /work/shared/SEED-SEMANTICS.md, tools/models/make_tiny_models.
 * audio encoder, then visual encoder (one after the other, as the original), fusion head, softmax; under
   torch.no_grad().
 
+Run it with OMP_WAIT_POLICY=PASSIVE (compare.sh does): with Debian's pthread OpenBLAS, PyTorch's OpenMP threads
+otherwise spin between parallel regions and take the cores from OpenBLAS' threads.
+
 Each stage is timed alone (after warm-up) and then the whole clip end to end; min/median/max over --runs. Haar
 detection is also timed per 640x480 frame at OpenCV's default thread count and at 1 thread. --json writes the
 numbers for tools/bench/compare_table.py.
@@ -152,7 +155,8 @@ def blas_info() -> Dict[str, object]:
                                "loaded": libs,
                                "libblas_so_3": os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3"),
                                "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE"),
-                               "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS")}
+                               "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS"),
+                               "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY")}
     for lib in libs:
         if "openblas" in lib:
             try:
@@ -343,7 +347,11 @@ def main() -> int:
     print(f"\nprediction: {label} ({float(probs.max()):.4f}); probabilities {[round(float(p), 4) for p in probs]}")
 
     blas = blas_info()
-    print(f"BLAS: {blas['name']}; libblas.so.3 -> {blas['libblas_so_3']}; OPENBLAS_CORETYPE={blas['OPENBLAS_CORETYPE']}")
+    print(f"BLAS: {blas['name']}; libblas.so.3 -> {blas['libblas_so_3']}; OPENBLAS_CORETYPE={blas['OPENBLAS_CORETYPE']}; "
+          f"OMP_WAIT_POLICY={blas['OMP_WAIT_POLICY']}")
+    if "OpenBLAS" in blas["name"] and (blas["OMP_WAIT_POLICY"] or "").upper() != "PASSIVE":
+        print("warning: OMP_WAIT_POLICY is not PASSIVE: PyTorch's idle OpenMP threads spin and compete with OpenBLAS' "
+              "threads (Wav2Vec2 measured 2.5x slower on 2 cores); compare.sh sets it")
     result = {
         "tool": "tools/bench/pytorch_reference.py",
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
