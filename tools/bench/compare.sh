@@ -16,7 +16,7 @@
 # Steps: install libopenblas0-pthread if missing (PyTorch's BLAS; Debian's default reference BLAS would make the
 # original look far slower than it is), count the models' FLOPs, run tools/bench/pytorch_reference.py, build and run the
 # BenchmarkDotNet classes with --job compare and the JSON exporter, then print the Markdown table
-# (tools/bench/compare_table.py) and save it as table.md. About 6 minutes on 2 cores (about 12 with --all).
+# (tools/bench/compare_table.py) and save it as table.md. About 4 to 6 minutes on 2 cores (about 8 with --all).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
