@@ -10,6 +10,7 @@ namespace NeuroSync.Benchmarks.Audio;
 /// 16 kHz, then the whole preprocessing (gate and Wav2Vec2 normalisation included). NWaves' general band-limited
 /// resampler on the same signal is the reference point.
 /// </summary>
+[MemoryDiagnoser]
 public class AudioPreprocessingBenchmarks
 {
     private const int SourceRate = 48_000;

@@ -4,6 +4,7 @@ using NeuroSync.Audio;
 namespace NeuroSync.Benchmarks.Audio;
 
 /// <summary>Wav2Vec2 zero-mean unit-variance normalisation of a full 7 s input (112 000 samples at 16 kHz).</summary>
+[MemoryDiagnoser]
 public class NormalizationBenchmarks
 {
     private const int Samples = 112_000;

@@ -16,6 +16,7 @@ namespace NeuroSync.Benchmarks.EndToEnd;
 /// committed 9 s speech-like WAV (16 kHz mono; the encoder hears its first 7 s). The zero-input caches (the encoders' outputs for
 /// silence and for blank frames) fill during the first call, so the warm-up covers them and the rows time the steady state.
 /// </remarks>
+[MemoryDiagnoser]
 public class RecognizeBenchmarks : IDisposable
 {
     private const int FrameCount = 150;
@@ -26,6 +27,7 @@ public class RecognizeBenchmarks : IDisposable
     private EmotionInput _speechAndFace = null!;
     private EmotionInput _silenceAndFace = null!;
     private EmotionInput _speechOnly = null!;
+    private EmotionInput _faceOnly = null!;
 
     /// <summary>Loads the model set and the inputs.</summary>
     [GlobalSetup]
@@ -42,6 +44,7 @@ public class RecognizeBenchmarks : IDisposable
         _speechAndFace = new EmotionInput { Audio = speech, Frames = frames };
         _silenceAndFace = new EmotionInput { Audio = silence, Frames = frames };
         _speechOnly = new EmotionInput { Audio = speech };
+        _faceOnly = new EmotionInput { Frames = frames };
     }
 
     /// <summary>7 s of speech and 150 frames with a face: every stage runs.</summary>
@@ -58,6 +61,12 @@ public class RecognizeBenchmarks : IDisposable
     /// <returns>The prediction.</returns>
     [Benchmark(Description = "Speech 7 s, no video (visual encoder skipped)")]
     public Task<EmotionPrediction> SpeechOnly() => _recognizer.RecognizeAsync(_speechOnly);
+
+    /// <summary>The same frames without audio: the visual-only path (audio front-end and encoder skipped; silence output cached).
+    /// Row (b), silent audio, should cost no more than this.</summary>
+    /// <returns>The prediction.</returns>
+    [Benchmark(Description = "150 frames with a face, no audio (visual-only path)")]
+    public Task<EmotionPrediction> FaceOnly() => _recognizer.RecognizeAsync(_faceOnly);
 
     /// <summary>Releases the recognizer and the photo.</summary>
     [GlobalCleanup]

@@ -16,6 +16,7 @@ namespace NeuroSync.Benchmarks.Onnx;
 /// </summary>
 /// <remarks>No baseline row: the three stages do different work. Compare them with the end-to-end rows
 /// (<c>EndToEnd/RecognizeBenchmarks</c>) to see what the front-ends and the pipeline add.</remarks>
+[MemoryDiagnoser]
 public class ModelStageBenchmarks : IDisposable
 {
     private const int SampledFrames = 15;

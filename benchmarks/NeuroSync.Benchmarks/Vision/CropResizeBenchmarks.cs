@@ -8,6 +8,7 @@ namespace NeuroSync.Benchmarks.Vision;
 /// The crop resize alone: a 119x119 BGR face (the astronaut's box) to 224x224 with bilinear interpolation, NeuroSync's
 /// OpenCV-exact managed kernel next to OpenCV's own <c>cv::resize(INTER_LINEAR)</c> (SIMD, one thread).
 /// </summary>
+[MemoryDiagnoser]
 public class CropResizeBenchmarks : IDisposable
 {
     private const int Source = 119;

@@ -12,6 +12,7 @@ namespace NeuroSync.Benchmarks.Vision;
 /// each on one thread and with its default number of threads (OpenCV's thread pool; NeuroSync's
 /// <see cref="HaarDetectorOptions.MaxDegreeOfParallelism"/> 0, one thread per processor). All include the grayscale conversion.
 /// </summary>
+[MemoryDiagnoser]
 public class HaarDetectionBenchmarks : IDisposable
 {
     private const string ImagePath = "tests/NeuroSync.Tests/TestData/Images/astronaut_640x480.png";

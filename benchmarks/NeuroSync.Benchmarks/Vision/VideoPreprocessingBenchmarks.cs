@@ -10,6 +10,7 @@ namespace NeuroSync.Benchmarks.Vision;
 /// OpenCV-exact resize to 224x224 and mean/std normalisation into a <c>[15, 3, 224, 224]</c> tensor. The frames cycle
 /// through five committed test images (faces, no face, too dark, covered) so every branch runs.
 /// </summary>
+[MemoryDiagnoser]
 public class VideoPreprocessingBenchmarks : IDisposable
 {
     private const int FrameCount = 15;
@@ -67,13 +68,5 @@ public class VideoPreprocessingBenchmarks : IDisposable
 
         _images.Clear();
         GC.SuppressFinalize(this);
-    }
-
-    /// <summary>A detector that finds the same face in every frame, to time everything but detection.</summary>
-    private sealed class FixedFaceDetector(FaceBox face) : IFaceDetector
-    {
-        private readonly FaceBox[] _faces = [face];
-
-        public IReadOnlyList<FaceBox> DetectFaces(Image<Rgb24> image, CancellationToken cancellationToken = default) => _faces;
     }
 }
