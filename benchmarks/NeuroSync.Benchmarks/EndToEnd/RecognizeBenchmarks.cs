@@ -35,7 +35,7 @@ public class RecognizeBenchmarks : IDisposable
     {
         string models = BenchmarkModels.Folder;
         Console.WriteLine($"// NeuroSync model set: {models}");
-        _recognizer = EmotionRecognizer.Create(models);
+        _recognizer = EmotionRecognizer.Create(models, BenchmarkModels.OnnxOptions);
         _photo = new FrameLoader().Load(RepositoryFiles.Path("tests/NeuroSync.Tests/TestData/Images/astronaut_640x480.png"));
         VideoFrame[] frames = [.. Enumerable.Range(0, FrameCount).Select(i => new VideoFrame(_photo, TimeSpan.FromSeconds(i / FramesPerSecond)))];
         AudioClip speech = AudioClip.ReadWav(RepositoryFiles.Path("tests/NeuroSync.Tests/TestData/Audio/speechlike_9s.wav"));

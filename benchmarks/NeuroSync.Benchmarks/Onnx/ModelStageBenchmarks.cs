@@ -37,9 +37,9 @@ public class ModelStageBenchmarks : IDisposable
         string folder = BenchmarkModels.Folder;
         Console.WriteLine($"// NeuroSync model set: {folder}");
         ModelSet models = ModelSet.Load(folder);
-        _audioEncoder = new OnnxAudioEncoder(models);
-        _visualEncoder = new OnnxVisualEncoder(models);
-        _fusion = new OnnxFusionEngine(models);
+        _audioEncoder = new OnnxAudioEncoder(models, BenchmarkModels.OnnxOptions);
+        _visualEncoder = new OnnxVisualEncoder(models, BenchmarkModels.OnnxOptions);
+        _fusion = new OnnxFusionEngine(models, BenchmarkModels.OnnxOptions);
 
         var audio = new AudioPreprocessor(models.CreateAudioPreprocessingOptions());
         _waveform = new float[audio.MaxSamples];
