@@ -4,25 +4,32 @@ namespace NeuroSync.Samples.Tests.TestUtilities;
 internal static class Wav
 {
     /// <summary>Encodes samples in [-1, 1] as a 16-bit PCM mono WAV.</summary>
-    public static byte[] Pcm16(ReadOnlySpan<float> samples, int sampleRate)
+    public static byte[] Pcm16(ReadOnlySpan<float> samples, int sampleRate) =>
+        Encode(samples, sampleRate, format: 1, bytesPerSample: 2, (w, s) => w.Write((short)Math.Round(Math.Clamp(s, -1f, 1f) * short.MaxValue)));
+
+    /// <summary>Encodes samples as a 32-bit float mono WAV, as they are (NaN included).</summary>
+    public static byte[] Float32(ReadOnlySpan<float> samples, int sampleRate) =>
+        Encode(samples, sampleRate, format: 3, bytesPerSample: 4, (w, s) => w.Write(s));
+
+    private static byte[] Encode(ReadOnlySpan<float> samples, int sampleRate, short format, short bytesPerSample, Action<BinaryWriter, float> write)
     {
         using var stream = new MemoryStream();
         using var writer = new BinaryWriter(stream);
         writer.Write("RIFF"u8);
-        writer.Write(36 + (samples.Length * 2));
+        writer.Write(36 + (samples.Length * bytesPerSample));
         writer.Write("WAVEfmt "u8);
         writer.Write(16);
-        writer.Write((short)1);
+        writer.Write(format);
         writer.Write((short)1);
         writer.Write(sampleRate);
-        writer.Write(sampleRate * 2);
-        writer.Write((short)2);
-        writer.Write((short)16);
+        writer.Write(sampleRate * bytesPerSample);
+        writer.Write(bytesPerSample);
+        writer.Write((short)(8 * bytesPerSample));
         writer.Write("data"u8);
-        writer.Write(samples.Length * 2);
+        writer.Write(samples.Length * bytesPerSample);
         foreach (float s in samples)
         {
-            writer.Write((short)Math.Round(Math.Clamp(s, -1f, 1f) * short.MaxValue));
+            write(writer, s);
         }
 
         writer.Flush();

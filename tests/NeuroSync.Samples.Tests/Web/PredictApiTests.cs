@@ -187,7 +187,7 @@ public sealed class PredictApiTests(WebAppHost host) : IClassFixture<WebAppHost>
     public async Task NaNSamples_Get400OnAudio()
     {
         using HttpClient client = host.CreateClient();
-        using var form = new MultipartFormDataContent { { new ByteArrayContent(Float32Wav([0.1f, float.NaN, 0.2f], 16000)), "audio", "nan.wav" } };
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(Wav.Float32([0.1f, float.NaN, 0.2f], 16000)), "audio", "nan.wav" } };
 
         using HttpResponseMessage response = await client.PostAsync("/api/predict", form);
 
@@ -256,31 +256,6 @@ public sealed class PredictApiTests(WebAppHost host) : IClassFixture<WebAppHost>
         using var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(width, height, new SixLabors.ImageSharp.PixelFormats.Rgb24(level, level, level));
         using var stream = new MemoryStream();
         SixLabors.ImageSharp.ImageExtensions.SaveAsPng(image, stream);
-        return stream.ToArray();
-    }
-
-    private static byte[] Float32Wav(float[] samples, int sampleRate)
-    {
-        using var stream = new MemoryStream();
-        using var writer = new BinaryWriter(stream);
-        writer.Write("RIFF"u8);
-        writer.Write(36 + (samples.Length * 4));
-        writer.Write("WAVEfmt "u8);
-        writer.Write(16);
-        writer.Write((short)3);
-        writer.Write((short)1);
-        writer.Write(sampleRate);
-        writer.Write(sampleRate * 4);
-        writer.Write((short)4);
-        writer.Write((short)32);
-        writer.Write("data"u8);
-        writer.Write(samples.Length * 4);
-        foreach (float s in samples)
-        {
-            writer.Write(s);
-        }
-
-        writer.Flush();
         return stream.ToArray();
     }
 
