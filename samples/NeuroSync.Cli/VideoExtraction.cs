@@ -58,17 +58,16 @@ internal sealed class VideoExtraction : IDisposable
     }
 
     /// <summary>Extracts a video's sampled frames and its audio.</summary>
-    /// <param name="videoPath">The video file.</param>
+    /// <param name="file">The video file, known to exist.</param>
     /// <param name="frameStride">Every how many frames one is sampled.</param>
     /// <param name="maxSampledFrames">The most sampled frames to write.</param>
     /// <param name="cancellationToken">Stops ffmpeg.</param>
     /// <returns>The extraction, which the caller disposes.</returns>
     /// <exception cref="CliInputException">ffmpeg is not on PATH, or cannot read the file.</exception>
-    public static async Task<VideoExtraction> ExtractAsync(string videoPath, int frameStride, int maxSampledFrames, CancellationToken cancellationToken)
+    public static async Task<VideoExtraction> ExtractAsync(string file, int frameStride, int maxSampledFrames, CancellationToken cancellationToken)
     {
-        string file = InputPaths.RequireFile(videoPath, "Video");
         string ffmpeg = FindFfmpeg(Environment.GetEnvironmentVariable("PATH")) ?? throw new CliInputException(
-            $"--video '{videoPath}': expected ffmpeg on PATH to decode it, found none. Install ffmpeg (Debian: apt-get install ffmpeg), or extract the frames "
+            $"--video '{file}': expected ffmpeg on PATH to decode it, found none. Install ffmpeg (Debian: apt-get install ffmpeg), or extract the frames "
             + "and a WAV yourself and pass them with --frames and --audio.");
 
         // Created readable by this user only, so other users cannot read or swap the extracted frames.

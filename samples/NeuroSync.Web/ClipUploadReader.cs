@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
@@ -143,16 +144,23 @@ internal sealed class ClipUploadReader
     private static async Task<MemoryStream> ReadPartAsync(Stream body, int maxBytes, string field, CancellationToken cancellationToken)
     {
         var part = new MemoryStream();
-        byte[] chunk = new byte[CopyChunkBytes];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        byte[] chunk = ArrayPool<byte>.Shared.Rent(CopyChunkBytes);
+        try
         {
-            if (part.Length + read > maxBytes)
+            int read;
+            while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
             {
-                throw new UploadRejectedException(StatusCodes.Status413PayloadTooLarge, field, $"expected a part of at most {maxBytes} bytes, found more.");
-            }
+                if (part.Length + read > maxBytes)
+                {
+                    throw new UploadRejectedException(StatusCodes.Status413PayloadTooLarge, field, $"expected a part of at most {maxBytes} bytes, found more.");
+                }
 
-            part.Write(chunk, 0, read);
+                part.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
 
         part.Position = 0;

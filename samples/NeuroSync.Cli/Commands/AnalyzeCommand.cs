@@ -206,10 +206,11 @@ internal static class AnalyzeCommand
 
     private static async Task<int> RunOnVideoAsync(string models, string videoPath, bool json, TextWriter output, CancellationToken cancellationToken)
     {
-        InputPaths.RequireFile(videoPath, "Video");
+        // The file first: a typo in a path should not wait for the models to load.
+        string file = InputPaths.RequireFile(videoPath, "Video");
         using EmotionRecognizer recognizer = EmotionRecognizer.Create(models);
         int stride = FrameStride(recognizer);
-        using VideoExtraction video = await VideoExtraction.ExtractAsync(videoPath, stride, MaxFrames / stride, cancellationToken).ConfigureAwait(false);
+        using VideoExtraction video = await VideoExtraction.ExtractAsync(file, stride, MaxFrames / stride, cancellationToken).ConfigureAwait(false);
         AudioClip? clip = video.AudioPath is null ? null : ReadAudio(video.AudioPath);
         IReadOnlyList<string>? files = video.SampledFrames.Count == 0 ? null : video.ClipLayout(stride);
         string framesSource = $"{video.SampledFrames.Count} sampled frames extracted from '{videoPath}' by ffmpeg, laid out as a clip of {video.SampledFrames.Count * stride}";

@@ -64,11 +64,7 @@ public sealed class VideoPreprocessor
     public VideoPreprocessingResult Preprocess(IReadOnlyList<VideoFrame> frames, Span<float> destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(frames);
-        int required = TensorLength(frames.Count);
-        if (destination.Length < required)
-        {
-            throw new ArgumentException($"Video tensor: expected at least {required} floats for {frames.Count} frames, found {destination.Length}.", nameof(destination));
-        }
+        int required = RequireTensorLength(frames.Count, destination);
 
         int sampled = SampledFrameCount(frames.Count);
         if (sampled == 0)
@@ -102,11 +98,7 @@ public sealed class VideoPreprocessor
             return Preprocess(frames, destination.Span, cancellationToken);
         }
 
-        int required = TensorLength(frames.Count);
-        if (destination.Length < required)
-        {
-            throw new ArgumentException($"Video tensor: expected at least {required} floats for {frames.Count} frames, found {destination.Length}.", nameof(destination));
-        }
+        RequireTensorLength(frames.Count, destination.Span);
 
         // The list is read on this thread only: a caller's list may decode frames lazily and need not be thread-safe.
         var images = new Image<Rgb24>[sampled];
@@ -129,6 +121,17 @@ public sealed class VideoPreprocessor
         }
 
         return new VideoPreprocessingResult(Summarise(analyses), sampled, analyses);
+    }
+
+    private int RequireTensorLength(int frameCount, ReadOnlySpan<float> destination)
+    {
+        int required = TensorLength(frameCount);
+        if (destination.Length < required)
+        {
+            throw new ArgumentException($"Video tensor: expected at least {required} floats for {frameCount} frames, found {destination.Length}.", nameof(destination));
+        }
+
+        return required;
     }
 
     private int SampledIndex(int sample) => ((sample + 1) * _options.FrameStride) - 1;

@@ -1,25 +1,17 @@
 using System.Text.Json.Nodes;
 using NeuroSync.Models;
+using NeuroSync.Tests.TestUtilities;
 
 namespace NeuroSync.Tests.Lite;
 
 public sealed class LiteModelSetTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"neurosync-lite-{Guid.NewGuid():N}");
-
-    public LiteModelSetTests()
-    {
-        Directory.CreateDirectory(_folder);
-        foreach (string file in Directory.GetFiles(LiteModels.Folder))
-        {
-            File.Copy(file, Path.Combine(_folder, Path.GetFileName(file)));
-        }
-    }
+    private readonly ModelFolderCopy _copy = new(LiteModels.Folder, "neurosync-lite");
 
     [Fact]
     public void Load_LiteSet_ReadsTheLateFusionManifest()
     {
-        ModelSet set = ModelSet.Load(_folder);
+        ModelSet set = ModelSet.Load(_copy.Path);
 
         Assert.True(set.IsLateFusion);
         Assert.Equal(EmotionLabelSet.Default, set.Labels);
@@ -45,9 +37,9 @@ public sealed class LiteModelSetTests : IDisposable
     [InlineData("audio.voiceActivity.treshold", "0.5", "treshold")]
     public void Load_InvalidLiteManifestValue_NamesTheField(string path, string value, string expectedFragment)
     {
-        EditManifest(path, JsonNode.Parse(value));
+        _copy.EditManifest(path, JsonNode.Parse(value));
 
-        var ex = Assert.Throws<ModelMismatchException>(() => ModelSet.Load(_folder));
+        var ex = Assert.Throws<ModelMismatchException>(() => ModelSet.Load(_copy.Path));
 
         Assert.Contains(expectedFragment, ex.Message, StringComparison.Ordinal);
     }
@@ -55,9 +47,9 @@ public sealed class LiteModelSetTests : IDisposable
     [Fact]
     public void Load_MissingDetectorFile_NamesIt()
     {
-        File.Delete(Path.Combine(_folder, "blazeface.onnx"));
+        File.Delete(Path.Combine(_copy.Path, "blazeface.onnx"));
 
-        var ex = Assert.Throws<ModelMismatchException>(() => ModelSet.Load(_folder));
+        var ex = Assert.Throws<ModelMismatchException>(() => ModelSet.Load(_copy.Path));
 
         Assert.Contains("blazeface.onnx", ex.Message, StringComparison.Ordinal);
     }
@@ -65,9 +57,9 @@ public sealed class LiteModelSetTests : IDisposable
     [Fact]
     public void Create_ClassifierFileIsTheDetector_FailsAtLoadNamingTheTensor()
     {
-        File.Copy(Path.Combine(_folder, "blazeface.onnx"), Path.Combine(_folder, "emotion_fer.onnx"), overwrite: true);
+        File.Copy(Path.Combine(_copy.Path, "blazeface.onnx"), Path.Combine(_copy.Path, "emotion_fer.onnx"), overwrite: true);
 
-        var ex = Assert.Throws<ModelMismatchException>(() => EmotionRecognizer.Create(_folder));
+        var ex = Assert.Throws<ModelMismatchException>(() => EmotionRecognizer.Create(_copy.Path));
 
         Assert.Contains("emotion_fer.onnx", ex.Message, StringComparison.Ordinal);
         Assert.Contains("input_1", ex.Message, StringComparison.Ordinal);
@@ -76,25 +68,10 @@ public sealed class LiteModelSetTests : IDisposable
     [Fact]
     public void OnnxFusionEngine_OnALateFusionSet_SaysWhatIsMissing()
     {
-        var ex = Assert.Throws<ModelMismatchException>(() => new NeuroSync.Fusion.OnnxFusionEngine(ModelSet.Load(_folder)));
+        var ex = Assert.Throws<ModelMismatchException>(() => new NeuroSync.Fusion.OnnxFusionEngine(ModelSet.Load(_copy.Path)));
 
         Assert.Contains("fusion.file", ex.Message, StringComparison.Ordinal);
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
-
-    private void EditManifest(string path, JsonNode? value)
-    {
-        string file = Path.Combine(_folder, "neurosync.json");
-        JsonNode root = JsonNode.Parse(File.ReadAllText(file))!;
-        string[] parts = path.Split('.');
-        JsonNode node = root;
-        foreach (string part in parts[..^1])
-        {
-            node = node[part]!;
-        }
-
-        node[parts[^1]] = value;
-        File.WriteAllText(file, root.ToJsonString());
-    }
+    public void Dispose() => _copy.Dispose();
 }

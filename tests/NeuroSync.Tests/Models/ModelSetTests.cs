@@ -7,21 +7,12 @@ namespace NeuroSync.Tests.Models;
 
 public sealed class ModelSetTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"neurosync-models-{Guid.NewGuid():N}");
-
-    public ModelSetTests()
-    {
-        Directory.CreateDirectory(_folder);
-        foreach (string file in Directory.GetFiles(PipelineCases.TinyModels))
-        {
-            File.Copy(file, Path.Combine(_folder, Path.GetFileName(file)));
-        }
-    }
+    private readonly ModelFolderCopy _copy = new(PipelineCases.TinyModels, "neurosync-models");
 
     [Fact]
     public void Load_TinyModels_ReadsManifest()
     {
-        ModelSet set = ModelSet.Load(_folder);
+        ModelSet set = ModelSet.Load(_copy.Path);
         Assert.Equal("tiny-test", set.Manifest.Name);
         Assert.Equal(EmotionLabelSet.Default, set.Labels);
     }
@@ -29,38 +20,38 @@ public sealed class ModelSetTests : IDisposable
     [Fact]
     public void Load_ManifestFilePath_ReadsThatManifestAndResolvesFilesInItsFolder()
     {
-        string variant = Path.Combine(_folder, "neurosync.variant.json");
-        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(_folder, "neurosync.json")))!;
+        string variant = Path.Combine(_copy.Path, "neurosync.variant.json");
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(_copy.Path, "neurosync.json")))!;
         json["name"] = "variant";
         File.WriteAllText(variant, json.ToJsonString());
 
         ModelSet set = ModelSet.Load(variant);
 
         Assert.Equal("variant", set.Manifest.Name);
-        Assert.Equal(Path.GetFullPath(_folder), set.Directory);
-        Assert.Equal(Path.Combine(Path.GetFullPath(_folder), "audio_encoder.onnx"), set.AudioEncoderPath);
+        Assert.Equal(Path.GetFullPath(_copy.Path), set.Directory);
+        Assert.Equal(Path.Combine(Path.GetFullPath(_copy.Path), "audio_encoder.onnx"), set.AudioEncoderPath);
     }
 
     [Fact]
     public void Load_MissingFolder_NamesIt()
     {
-        var ex = Assert.Throws<ModelMismatchException>(() => ModelSet.Load(Path.Combine(_folder, "nope")));
+        var ex = Assert.Throws<ModelMismatchException>(() => ModelSet.Load(Path.Combine(_copy.Path, "nope")));
         Assert.Contains("nope", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Load_MissingManifest_SaysSo()
     {
-        File.Delete(Path.Combine(_folder, "neurosync.json"));
-        var ex = Assert.Throws<ModelMismatchException>(() => ModelSet.Load(_folder));
+        File.Delete(Path.Combine(_copy.Path, "neurosync.json"));
+        var ex = Assert.Throws<ModelMismatchException>(() => ModelSet.Load(_copy.Path));
         Assert.Contains("neurosync.json", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Load_MissingModelFile_NamesTheFile()
     {
-        File.Delete(Path.Combine(_folder, "fusion.onnx"));
-        var ex = Assert.Throws<ModelMismatchException>(() => ModelSet.Load(_folder));
+        File.Delete(Path.Combine(_copy.Path, "fusion.onnx"));
+        var ex = Assert.Throws<ModelMismatchException>(() => ModelSet.Load(_copy.Path));
         Assert.Contains("fusion.onnx", ex.Message, StringComparison.Ordinal);
     }
 
@@ -69,8 +60,8 @@ public sealed class ModelSetTests : IDisposable
     [InlineData("""{"name":"x"}""", "expected valid neurosync.json")]
     public void Load_InvalidJson_SaysWhere(string json, string expected)
     {
-        File.WriteAllText(Path.Combine(_folder, "neurosync.json"), json);
-        var ex = Assert.Throws<ModelMismatchException>(() => ModelSet.Load(_folder));
+        File.WriteAllText(Path.Combine(_copy.Path, "neurosync.json"), json);
+        var ex = Assert.Throws<ModelMismatchException>(() => ModelSet.Load(_copy.Path));
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
 
@@ -83,16 +74,16 @@ public sealed class ModelSetTests : IDisposable
     [InlineData("video.frameStride", "0", "FrameStride")]
     public void Load_InvalidManifestValue_NamesTheField(string path, string value, string expectedFragment)
     {
-        EditManifest(path, JsonNode.Parse(value));
-        var ex = Assert.Throws<ModelMismatchException>(() => ModelSet.Load(_folder));
+        _copy.EditManifest(path, JsonNode.Parse(value));
+        var ex = Assert.Throws<ModelMismatchException>(() => ModelSet.Load(_copy.Path));
         Assert.Contains(expectedFragment, ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Create_ManifestInputNameDiffersFromModel_FailsAtLoadNamingTensorAndFile()
     {
-        EditManifest("audio.model.input", JsonNode.Parse("\"waveform\""));
-        var ex = Assert.Throws<ModelMismatchException>(() => EmotionRecognizer.Create(_folder));
+        _copy.EditManifest("audio.model.input", JsonNode.Parse("\"waveform\""));
+        var ex = Assert.Throws<ModelMismatchException>(() => EmotionRecognizer.Create(_copy.Path));
         Assert.Contains("audio_encoder.onnx", ex.Message, StringComparison.Ordinal);
         Assert.Contains("'waveform'", ex.Message, StringComparison.Ordinal);
         Assert.Contains("input_values", ex.Message, StringComparison.Ordinal);
@@ -101,8 +92,8 @@ public sealed class ModelSetTests : IDisposable
     [Fact]
     public void Create_ManifestFeatureDimensionDiffersFromModel_FailsAtLoadWithShapes()
     {
-        EditManifest("video.model.outputShape", JsonNode.Parse("[-1, 1280]"));
-        var ex = Assert.Throws<ModelMismatchException>(() => EmotionRecognizer.Create(_folder));
+        _copy.EditManifest("video.model.outputShape", JsonNode.Parse("[-1, 1280]"));
+        var ex = Assert.Throws<ModelMismatchException>(() => EmotionRecognizer.Create(_copy.Path));
         Assert.Contains("[-1, 1280]", ex.Message, StringComparison.Ordinal);
         Assert.Contains("[-1, 64]", ex.Message, StringComparison.Ordinal);
     }
@@ -110,23 +101,23 @@ public sealed class ModelSetTests : IDisposable
     [Fact]
     public void Create_ModelFilesSwapped_FailsAtLoad()
     {
-        File.Copy(Path.Combine(_folder, "fusion.onnx"), Path.Combine(_folder, "visual_encoder.onnx"), overwrite: true);
-        var ex = Assert.Throws<ModelMismatchException>(() => EmotionRecognizer.Create(_folder));
+        File.Copy(Path.Combine(_copy.Path, "fusion.onnx"), Path.Combine(_copy.Path, "visual_encoder.onnx"), overwrite: true);
+        var ex = Assert.Throws<ModelMismatchException>(() => EmotionRecognizer.Create(_copy.Path));
         Assert.Contains("visual_encoder.onnx", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Create_CorruptModelFile_FailsAtLoad()
     {
-        File.WriteAllBytes(Path.Combine(_folder, "audio_encoder.onnx"), [1, 2, 3, 4]);
-        var ex = Assert.Throws<ModelMismatchException>(() => EmotionRecognizer.Create(_folder));
+        File.WriteAllBytes(Path.Combine(_copy.Path, "audio_encoder.onnx"), [1, 2, 3, 4]);
+        var ex = Assert.Throws<ModelMismatchException>(() => EmotionRecognizer.Create(_copy.Path));
         Assert.Contains("audio_encoder.onnx", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Create_NegativeThreads_IsRefused()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => EmotionRecognizer.Create(_folder, new OnnxRuntimeOptions { IntraOpNumThreads = -1 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => EmotionRecognizer.Create(_copy.Path, new OnnxRuntimeOptions { IntraOpNumThreads = -1 }));
     }
 
     [Fact]
@@ -137,10 +128,10 @@ public sealed class ModelSetTests : IDisposable
                      "video.emptyVideoFrameCount", "video.faceDetector", "audio.sampleRate", "audio.maxSamples", "audio.normalize",
                      "audio.normalizationEpsilon", "audio.silenceRmsThreshold" })
         {
-            RemoveFromManifest(field);
+            _copy.RemoveFromManifest(field);
         }
 
-        ModelManifest manifest = ModelSet.Load(_folder).Manifest;
+        ModelManifest manifest = ModelSet.Load(_copy.Path).Manifest;
 
         Assert.Equal(["angry", "fear"], manifest.Postprocessing.SilenceOverrideLabels);
         Assert.Equal("neutral (silence)", manifest.Postprocessing.SilenceOverrideLabel);
@@ -158,35 +149,5 @@ public sealed class ModelSetTests : IDisposable
         Assert.Equal(0.015, manifest.Audio.SilenceRmsThreshold, 6);
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
-
-    private void RemoveFromManifest(string path)
-    {
-        string file = Path.Combine(_folder, "neurosync.json");
-        JsonNode root = JsonNode.Parse(File.ReadAllText(file))!;
-        string[] parts = path.Split('.');
-        JsonNode node = root;
-        foreach (string part in parts[..^1])
-        {
-            node = node[part]!;
-        }
-
-        Assert.True(node.AsObject().Remove(parts[^1]), $"the tiny manifest has no '{path}' to leave out.");
-        File.WriteAllText(file, root.ToJsonString());
-    }
-
-    private void EditManifest(string path, JsonNode? value)
-    {
-        string file = Path.Combine(_folder, "neurosync.json");
-        JsonNode root = JsonNode.Parse(File.ReadAllText(file))!;
-        string[] parts = path.Split('.');
-        JsonNode node = root;
-        foreach (string part in parts[..^1])
-        {
-            node = node[part]!;
-        }
-
-        node[parts[^1]] = value;
-        File.WriteAllText(file, root.ToJsonString());
-    }
+    public void Dispose() => _copy.Dispose();
 }
