@@ -41,6 +41,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
     private readonly ILogger _logger;
     private readonly RecognizerMetrics _metrics;
     private readonly ConcurrentDictionary<int, bool> _resampledRates = new();
+    private readonly bool _overlapModalities;
     private int _disposed;
 
     /// <summary>Builds a recognizer from parts (for example ones registered in a DI container, which keeps owning them).</summary>
@@ -89,6 +90,11 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         _videoPreprocessor = videoPreprocessor ?? throw new ArgumentNullException(nameof(videoPreprocessor));
         _options = options?.Clone() ?? new EmotionRecognizerOptions();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(emptyVideoFrameCount);
+        if (!Enum.IsDefined(_options.ModalityScheduling))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), _options.ModalityScheduling, "EmotionRecognizerOptions.ModalityScheduling: expected Automatic, Sequential or Overlapped.");
+        }
+
         if (_audioPreprocessor.MaxSamples != _audioEncoder.InputLength)
         {
             throw new ArgumentException($"Audio: the front-end writes {_audioPreprocessor.MaxSamples} samples, expected the encoder's {_audioEncoder.InputLength}.", nameof(audioPreprocessor));
@@ -115,6 +121,12 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         _silentAudio = new ZeroInputFeatures(ct => _audioEncoder.EncodeAsync(new float[_audioEncoder.InputLength], ct));
         _blankVideo = new ZeroInputFeatures(ct => _visualEncoder.EncodeAsync(new float[_emptyVideoFrameCount * _videoPreprocessor.FrameTensorLength], _emptyVideoFrameCount, ct));
         IOnnxBacked[] onnxParts = [.. new object[] { _audioEncoder, _visualEncoder, _fusion }.OfType<IOnnxBacked>()];
+        _overlapModalities = _options.ModalityScheduling switch
+        {
+            ModalityScheduling.Overlapped => true,
+            ModalityScheduling.Sequential => false,
+            _ => onnxParts.Any(p => p.ExecutionProvider != OnnxExecutionProvider.Cpu),
+        };
         string provider = onnxParts.Length == 0 ? "custom encoders" : string.Join(", ", onnxParts.Select(p => p.ExecutionProvider).Distinct());
         RecognizerLog.ModelSetLoaded(_logger, _options.ModelSetName, _modelSet?.Directory ?? "(parts)", provider);
         if (onnxParts.Select(p => p.ProviderFallbackReason).FirstOrDefault(r => r is not null) is { } fallbackReason)
@@ -133,7 +145,22 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
     /// <exception cref="ModelMismatchException">The folder, the manifest or a model is missing or does not match.</exception>
     /// <exception cref="NeuroSyncException">ONNX Runtime's native library is not available.</exception>
     public static EmotionRecognizer Create(string modelDirectory, OnnxRuntimeOptions? onnxOptions = null, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+        => Create(modelDirectory, static _ => { }, onnxOptions, loggerFactory, meterFactory);
+
+    /// <summary>Loads a model folder like <see cref="Create(string, OnnxRuntimeOptions?, ILoggerFactory?, IMeterFactory?)"/>, then
+    /// lets <paramref name="configure"/> change the recognizer's settings (already filled from the manifest).</summary>
+    /// <param name="modelDirectory">The model folder, or a manifest file in one (see <see cref="ModelSet.Load(string)"/>).</param>
+    /// <param name="configure">Changes the settings, for example <see cref="EmotionRecognizerOptions.ModalityScheduling"/>.</param>
+    /// <param name="onnxOptions">ONNX Runtime session settings; defaults when <see langword="null"/>.</param>
+    /// <param name="loggerFactory">Where logs go; none when <see langword="null"/>.</param>
+    /// <param name="meterFactory">Creates the <c>NeuroSync</c> meter; the recognizer owns one when <see langword="null"/>.</param>
+    /// <returns>A recognizer to dispose when done.</returns>
+    /// <exception cref="ModelMismatchException">The folder, the manifest or a model is missing or does not match.</exception>
+    /// <exception cref="NeuroSyncException">ONNX Runtime's native library is not available.</exception>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
+    public static EmotionRecognizer Create(string modelDirectory, Action<EmotionRecognizerOptions> configure, OnnxRuntimeOptions? onnxOptions = null, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
     {
+        ArgumentNullException.ThrowIfNull(configure);
         ModelSet modelSet = ModelSet.Load(modelDirectory);
         var disposables = new List<IDisposable>();
         try
@@ -158,6 +185,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
                 SilenceOverrideLabel = modelSet.Manifest.Postprocessing.SilenceOverrideLabel,
                 ModelSetName = modelSet.Manifest.Name,
             };
+            configure(options);
             return new EmotionRecognizer(
                 audio,
                 video,
@@ -243,28 +271,24 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
 
     private async Task<EmotionPrediction> RecognizeCoreAsync(EmotionInput input, long start, CancellationToken cancellationToken)
     {
-        // The video path (face search, encoder) is the long one: it runs on the pool while this thread does the audio.
-        Task<ModalityPath<VideoStatus>> videoTask = Task.Run(() => RunVideoPathAsync(input.Frames ?? [], cancellationToken), cancellationToken);
         ModalityPath<AudioStatus> audio;
-        try
+        ModalityPath<VideoStatus> video;
+        if (_overlapModalities)
+        {
+            (audio, video) = await RunModalitiesOverlappedAsync(input, cancellationToken).ConfigureAwait(false);
+        }
+        else
         {
             audio = await RunAudioPathAsync(input.Audio, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await ReleaseWhenDoneAsync(videoTask).ConfigureAwait(false);
-            throw;
-        }
-
-        ModalityPath<VideoStatus> video;
-        try
-        {
-            video = await videoTask.ConfigureAwait(false);
-        }
-        catch
-        {
-            audio.Dispose();
-            throw;
+            try
+            {
+                video = await RunVideoPathAsync(input.Frames ?? [], cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                audio.Dispose();
+                throw;
+            }
         }
 
         using var audioPath = audio;
@@ -336,6 +360,32 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         foreach (IDisposable part in _owned)
         {
             part.Dispose();
+        }
+    }
+
+    private async Task<(ModalityPath<AudioStatus> Audio, ModalityPath<VideoStatus> Video)> RunModalitiesOverlappedAsync(EmotionInput input, CancellationToken cancellationToken)
+    {
+        // The video path (face search, encoder) is the long one: it runs on the pool while this thread does the audio.
+        Task<ModalityPath<VideoStatus>> videoTask = Task.Run(() => RunVideoPathAsync(input.Frames ?? [], cancellationToken), cancellationToken);
+        ModalityPath<AudioStatus> audio;
+        try
+        {
+            audio = await RunAudioPathAsync(input.Audio, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await ReleaseWhenDoneAsync(videoTask).ConfigureAwait(false);
+            throw;
+        }
+
+        try
+        {
+            return (audio, await videoTask.ConfigureAwait(false));
+        }
+        catch
+        {
+            audio.Dispose();
+            throw;
         }
     }
 

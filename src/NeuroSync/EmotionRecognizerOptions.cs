@@ -19,6 +19,11 @@ public sealed class EmotionRecognizerOptions
     /// and <c>AddNeuroSync</c> set it from the manifest. Default <c>custom</c>.</summary>
     public string ModelSetName { get; set; } = "custom";
 
+    /// <summary>Gets or sets whether the audio and the video paths run one after the other or at the same time.
+    /// Default <see cref="ModalityScheduling.Automatic"/>: at the same time only when an encoder runs on a GPU
+    /// (docs/performance.md has the measurements).</summary>
+    public ModalityScheduling ModalityScheduling { get; set; }
+
     /// <summary>Copies the settings.</summary>
     /// <returns>An independent copy.</returns>
     public EmotionRecognizerOptions Clone() => new()
@@ -27,5 +32,6 @@ public sealed class EmotionRecognizerOptions
         SilenceOverrideLabel = SilenceOverrideLabel,
         ComputeContributions = ComputeContributions,
         ModelSetName = ModelSetName,
+        ModalityScheduling = ModalityScheduling,
     };
 }

@@ -159,6 +159,7 @@ def main() -> int:
     print("| Path | NeuroSync (ms) | vs visual-only |")
     print("|---|---:|---:|")
     for title, o in [("Speech + 150 frames with a face (the row above)", n("RecognizeBenchmarks.SpeechAndFace")),
+                     ("The same, audio and video paths overlapped", n("RecognizeBenchmarks.SpeechAndFaceOverlapped")),
                      ("Silent audio + the same frames", silent), ("The same frames, no audio (visual-only path)", face_only),
                      ("Speech 7 s, no video", speech_only)]:
         if o:

@@ -27,6 +27,10 @@ public sealed class NeuroSyncOptions
 
     /// <summary>Gets or sets a value indicating whether predictions report modality contributions. Default true.</summary>
     public bool ComputeContributions { get; set; } = true;
+
+    /// <summary>Gets or sets whether the audio and the video paths run one after the other or at the same time. Default
+    /// <see cref="NeuroSync.ModalityScheduling.Automatic"/>.</summary>
+    public ModalityScheduling ModalityScheduling { get; set; }
 }
 
 /// <summary>Overrides of a model set's audio preprocessing; <see langword="null"/> keeps the manifest's value.</summary>

@@ -28,6 +28,11 @@ internal sealed class NeuroSyncOptionsValidator : IValidateOptions<NeuroSyncOpti
             }
         }
 
+        if (!Enum.IsDefined(options.ModalityScheduling))
+        {
+            failures.Add($"{Prefix}:ModalityScheduling: expected one of [{string.Join(", ", Enum.GetNames<ModalityScheduling>())}], found {(int)options.ModalityScheduling}.");
+        }
+
         OnnxRuntimeOptions ort = options.OnnxRuntime ?? new OnnxRuntimeOptions();
         if (!Enum.IsDefined(ort.ExecutionProvider))
         {

@@ -87,6 +87,7 @@ public static class NeuroSyncServiceCollectionExtensions
                     SilenceOverrideLabels = modelSet.Manifest.Postprocessing.SilenceOverrideLabels,
                     SilenceOverrideLabel = modelSet.Manifest.Postprocessing.SilenceOverrideLabel,
                     ComputeContributions = Options(sp).ComputeContributions,
+                    ModalityScheduling = Options(sp).ModalityScheduling,
                     ModelSetName = modelSet.Manifest.Name,
                 },
                 modelSet.Manifest.Video.EmptyVideoFrameCount,

@@ -134,6 +134,9 @@ internal sealed class OnnxModel : IDisposable
         };
         try
         {
+            string spinning = options.AllowSpinning ? "1" : "0";
+            sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", spinning);
+            sessionOptions.AddSessionConfigEntry("session.inter_op.allow_spinning", spinning);
             if (useCuda)
             {
                 sessionOptions.AppendExecutionProvider_CUDA(options.CudaDeviceId);

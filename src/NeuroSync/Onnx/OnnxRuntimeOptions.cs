@@ -12,6 +12,12 @@ public sealed class OnnxRuntimeOptions
     /// <summary>Gets or sets the threads used to run independent operators in parallel; 0 lets ONNX Runtime choose.</summary>
     public int InterOpNumThreads { get; set; }
 
+    /// <summary>Gets or sets a value indicating whether ONNX Runtime's worker threads spin while they wait for work. Default
+    /// false: spinning threads take the cores from the other encoder and from the face detector (measured on 2 cores:
+    /// end to end 1,120 -> 1,024 ms, docs/performance.md); a service that only ever runs one model at a time on an otherwise
+    /// idle machine may gain a little latency with true.</summary>
+    public bool AllowSpinning { get; set; }
+
     /// <summary>Gets or sets the graph optimisation level. Default: all optimisations.</summary>
     public GraphOptimizationLevel GraphOptimizationLevel { get; set; } = GraphOptimizationLevel.ORT_ENABLE_ALL;
 

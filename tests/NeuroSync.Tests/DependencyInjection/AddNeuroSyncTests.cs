@@ -40,6 +40,8 @@ public class AddNeuroSyncTests
             ["NeuroSync:Audio:SilenceRmsThreshold"] = "0.5",
             ["NeuroSync:Video:FrameStride"] = "1",
             ["NeuroSync:ComputeContributions"] = "false",
+            ["NeuroSync:ModalityScheduling"] = "Overlapped",
+            ["NeuroSync:OnnxRuntime:AllowSpinning"] = "true",
         }).Build();
         using ServiceProvider provider = Build(s => s.AddNeuroSync(configuration.GetSection(NeuroSyncOptions.SectionName)));
 
@@ -48,6 +50,8 @@ public class AddNeuroSyncTests
             .RecognizeAsync(new EmotionInput { Audio = AudioClip.ReadWav(TestFiles.Path("Audio", "speechlike_9s.wav")) });
 
         Assert.Equal(1, options.OnnxRuntime.IntraOpNumThreads);
+        Assert.True(options.OnnxRuntime.AllowSpinning);
+        Assert.Equal(ModalityScheduling.Overlapped, options.ModalityScheduling);
         Assert.Equal(AudioStatus.Silent, prediction.Mask.Audio); // rms 0.129 is below the 0.5 override
         Assert.Null(prediction.Contributions);
         Assert.Equal(1 * 3 * 224 * 224, provider.GetRequiredService<VideoPreprocessor>().TensorLength(1));
@@ -96,6 +100,18 @@ public class AddNeuroSyncTests
 
         var ex = Assert.ThrowsAny<Exception>(() => provider.GetRequiredService<IStartupValidator>().Validate());
         Assert.Contains("ExecutionProvider", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Start_UnknownModalityScheduling_FailsNamingTheSetting()
+    {
+        using ServiceProvider provider = Build(s => s.AddNeuroSync(o =>
+        {
+            o.ModelPath = PipelineCases.TinyModels;
+            o.ModalityScheduling = (ModalityScheduling)42;
+        }));
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+        Assert.Contains("NeuroSync:ModalityScheduling", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
