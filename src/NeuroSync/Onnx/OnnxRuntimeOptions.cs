@@ -13,9 +13,9 @@ public sealed class OnnxRuntimeOptions
     public int InterOpNumThreads { get; set; }
 
     /// <summary>Gets or sets a value indicating whether ONNX Runtime's worker threads spin while they wait for work. Default
-    /// false: spinning threads take the cores from the other encoder and from the face detector (measured on 2 cores:
-    /// end to end 1,120 -> 1,024 ms, docs/performance.md); a service that only ever runs one model at a time on an otherwise
-    /// idle machine may gain a little latency with true.</summary>
+    /// false: spinning threads take the cores from the other encoder and from the face detector (on 2 cores, about 100 ms of
+    /// a 1.1 s prediction with real-size models; docs/performance.md). A service that only ever runs one model at a time on an
+    /// otherwise idle machine may gain a little latency with true.</summary>
     public bool AllowSpinning { get; set; }
 
     /// <summary>Gets or sets the graph optimisation level. Default: all optimisations.</summary>
