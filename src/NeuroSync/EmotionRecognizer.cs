@@ -15,14 +15,17 @@ using NeuroSync.Vision;
 namespace NeuroSync;
 
 /// <summary>
-/// The default <see cref="IEmotionRecognizer"/>: audio and video front-ends, the modality mask, both encoders (run
-/// concurrently), the fusion head, softmax, arg-max and the silence override, with the original system's semantics.
+/// The default <see cref="IEmotionRecognizer"/>: audio and video front-ends, the modality mask, both encoders, the fusion
+/// head, softmax, arg-max and the silence override, with the original system's semantics.
 /// </summary>
 /// <remarks>
 /// <para>Thread-safe: one instance serves concurrent calls; per-call state lives in locals and pooled buffers.</para>
+/// <para>The work is CPU-bound and, with the audio and video paths one after the other (the default on the CPU, see
+/// <see cref="EmotionRecognizerOptions.ModalityScheduling"/>), done on the calling thread before
+/// <see cref="RecognizeAsync"/> returns; call it through <see cref="Task.Run(Func{Task})"/> from a UI thread.</para>
 /// <para>Unlike the original it never runs an encoder on an all-zero input more than once: silent or missing audio and
 /// clips without frames reuse the encoder's output for zeros, computed on first need (identical to running it).</para>
-/// <para>A recognizer made by <see cref="Create(string, OnnxRuntimeOptions?, ILoggerFactory?, IMeterFactory?)"/> owns its models and disposes them; one
+/// <para>A recognizer made by <see cref="Create"/> owns its models and disposes them; one
 /// built from parts leaves the parts to their owner.</para>
 /// </remarks>
 public sealed class EmotionRecognizer : IEmotionRecognizer
@@ -90,10 +93,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         _videoPreprocessor = videoPreprocessor ?? throw new ArgumentNullException(nameof(videoPreprocessor));
         _options = options?.Clone() ?? new EmotionRecognizerOptions();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(emptyVideoFrameCount);
-        if (!Enum.IsDefined(_options.ModalityScheduling))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), _options.ModalityScheduling, "EmotionRecognizerOptions.ModalityScheduling: expected Automatic, Sequential or Overlapped.");
-        }
+        ValidateScheduling(_options, nameof(options));
 
         if (_audioPreprocessor.MaxSamples != _audioEncoder.InputLength)
         {
@@ -125,7 +125,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         {
             ModalityScheduling.Overlapped => true,
             ModalityScheduling.Sequential => false,
-            _ => onnxParts.Any(p => p.ExecutionProvider != OnnxExecutionProvider.Cpu),
+            _ => new object[] { _audioEncoder, _visualEncoder }.OfType<IOnnxBacked>().Any(p => p.ExecutionProvider != OnnxExecutionProvider.Cpu),
         };
         string provider = onnxParts.Length == 0 ? "custom encoders" : string.Join(", ", onnxParts.Select(p => p.ExecutionProvider).Distinct());
         RecognizerLog.ModelSetLoaded(_logger, _options.ModelSetName, _modelSet?.Directory ?? "(parts)", provider);
@@ -141,27 +141,28 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
     /// <param name="onnxOptions">ONNX Runtime session settings; defaults when <see langword="null"/>.</param>
     /// <param name="loggerFactory">Where logs go; none when <see langword="null"/>.</param>
     /// <param name="meterFactory">Creates the <c>NeuroSync</c> meter; the recognizer owns one when <see langword="null"/>.</param>
+    /// <param name="configure">Changes the recognizer's settings, already filled from the manifest (for example
+    /// <see cref="EmotionRecognizerOptions.ModalityScheduling"/>); runs and is checked before any model loads.</param>
     /// <returns>A recognizer to dispose when done.</returns>
     /// <exception cref="ModelMismatchException">The folder, the manifest or a model is missing or does not match.</exception>
     /// <exception cref="NeuroSyncException">ONNX Runtime's native library is not available.</exception>
-    public static EmotionRecognizer Create(string modelDirectory, OnnxRuntimeOptions? onnxOptions = null, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
-        => Create(modelDirectory, static _ => { }, onnxOptions, loggerFactory, meterFactory);
-
-    /// <summary>Loads a model folder like <see cref="Create(string, OnnxRuntimeOptions?, ILoggerFactory?, IMeterFactory?)"/>, then
-    /// lets <paramref name="configure"/> change the recognizer's settings (already filled from the manifest).</summary>
-    /// <param name="modelDirectory">The model folder, or a manifest file in one (see <see cref="ModelSet.Load(string)"/>).</param>
-    /// <param name="configure">Changes the settings, for example <see cref="EmotionRecognizerOptions.ModalityScheduling"/>.</param>
-    /// <param name="onnxOptions">ONNX Runtime session settings; defaults when <see langword="null"/>.</param>
-    /// <param name="loggerFactory">Where logs go; none when <see langword="null"/>.</param>
-    /// <param name="meterFactory">Creates the <c>NeuroSync</c> meter; the recognizer owns one when <see langword="null"/>.</param>
-    /// <returns>A recognizer to dispose when done.</returns>
-    /// <exception cref="ModelMismatchException">The folder, the manifest or a model is missing or does not match.</exception>
-    /// <exception cref="NeuroSyncException">ONNX Runtime's native library is not available.</exception>
-    /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
-    public static EmotionRecognizer Create(string modelDirectory, Action<EmotionRecognizerOptions> configure, OnnxRuntimeOptions? onnxOptions = null, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+    /// <exception cref="ArgumentException">A setting made by <paramref name="configure"/> is invalid; the message names it.</exception>
+    public static EmotionRecognizer Create(
+        string modelDirectory,
+        OnnxRuntimeOptions? onnxOptions = null,
+        ILoggerFactory? loggerFactory = null,
+        IMeterFactory? meterFactory = null,
+        Action<EmotionRecognizerOptions>? configure = null)
     {
-        ArgumentNullException.ThrowIfNull(configure);
         ModelSet modelSet = ModelSet.Load(modelDirectory);
+        var options = new EmotionRecognizerOptions
+        {
+            SilenceOverrideLabels = modelSet.Manifest.Postprocessing.SilenceOverrideLabels,
+            SilenceOverrideLabel = modelSet.Manifest.Postprocessing.SilenceOverrideLabel,
+            ModelSetName = modelSet.Manifest.Name,
+        };
+        configure?.Invoke(options);
+        ValidateScheduling(options, nameof(configure));
         var disposables = new List<IDisposable>();
         try
         {
@@ -179,13 +180,6 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
             {
                 disposables.Add(voiceActivity);
             }
-            var options = new EmotionRecognizerOptions
-            {
-                SilenceOverrideLabels = modelSet.Manifest.Postprocessing.SilenceOverrideLabels,
-                SilenceOverrideLabel = modelSet.Manifest.Postprocessing.SilenceOverrideLabel,
-                ModelSetName = modelSet.Manifest.Name,
-            };
-            configure(options);
             return new EmotionRecognizer(
                 audio,
                 video,
@@ -399,6 +393,14 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         catch (Exception ex) when (ex is NeuroSyncException or OperationCanceledException or ArgumentException)
         {
             // The audio path's exception is the one the caller sees.
+        }
+    }
+
+    private static void ValidateScheduling(EmotionRecognizerOptions options, string parameterName)
+    {
+        if (!Enum.IsDefined(options.ModalityScheduling))
+        {
+            throw new ArgumentOutOfRangeException(parameterName, options.ModalityScheduling, "EmotionRecognizerOptions.ModalityScheduling: expected Automatic, Sequential or Overlapped.");
         }
     }
 

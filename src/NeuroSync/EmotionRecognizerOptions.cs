@@ -15,7 +15,7 @@ public sealed class EmotionRecognizerOptions
     public bool ComputeContributions { get; set; } = true;
 
     /// <summary>Gets or sets the model set's name, reported in logs and as the <c>neurosync.model_set</c> telemetry tag.
-    /// <see cref="EmotionRecognizer.Create(string, Onnx.OnnxRuntimeOptions?, Microsoft.Extensions.Logging.ILoggerFactory?, System.Diagnostics.Metrics.IMeterFactory?)"/>
+    /// <see cref="EmotionRecognizer.Create"/>
     /// and <c>AddNeuroSync</c> set it from the manifest. Default <c>custom</c>.</summary>
     public string ModelSetName { get; set; } = "custom";
 

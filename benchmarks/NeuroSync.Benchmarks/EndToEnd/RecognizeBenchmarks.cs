@@ -37,7 +37,7 @@ public class RecognizeBenchmarks : IDisposable
         string models = BenchmarkModels.Folder;
         Console.WriteLine($"// NeuroSync model set: {models}");
         _recognizer = EmotionRecognizer.Create(models, BenchmarkModels.OnnxOptions);
-        _overlapped = EmotionRecognizer.Create(models, o => o.ModalityScheduling = ModalityScheduling.Overlapped, BenchmarkModels.OnnxOptions);
+        _overlapped = EmotionRecognizer.Create(models, BenchmarkModels.OnnxOptions, configure: o => o.ModalityScheduling = ModalityScheduling.Overlapped);
         _photo = new FrameLoader().Load(RepositoryFiles.Path("tests/NeuroSync.Tests/TestData/Images/astronaut_640x480.png"));
         VideoFrame[] frames = [.. Enumerable.Range(0, FrameCount).Select(i => new VideoFrame(_photo, TimeSpan.FromSeconds(i / FramesPerSecond)))];
         AudioClip speech = AudioClip.ReadWav(RepositoryFiles.Path("tests/NeuroSync.Tests/TestData/Audio/speechlike_9s.wav"));

@@ -5,7 +5,7 @@ using NeuroSync.Vision;
 
 namespace NeuroSync.Models;
 
-/// <summary>The parts a model set's manifest asks for, in one place for <see cref="EmotionRecognizer.Create(string, OnnxRuntimeOptions?, Microsoft.Extensions.Logging.ILoggerFactory?, System.Diagnostics.Metrics.IMeterFactory?)"/>
+/// <summary>The parts a model set's manifest asks for, in one place for <see cref="EmotionRecognizer.Create"/>
 /// and the DI registration. Each part owns its session; the caller disposes what it gets.</summary>
 internal static class ModelSetParts
 {

@@ -13,9 +13,11 @@ public sealed class OnnxRuntimeOptions
     public int InterOpNumThreads { get; set; }
 
     /// <summary>Gets or sets a value indicating whether ONNX Runtime's worker threads spin while they wait for work. Default
-    /// false: spinning threads take the cores from the other encoder and from the face detector (on 2 cores, about 100 ms of
-    /// a 1.1 s prediction with real-size models; docs/performance.md). A service that only ever runs one model at a time on an
-    /// otherwise idle machine may gain a little latency with true.</summary>
+    /// false: spinning threads take the cores from the other models and from the face detector. Measured on 2 cores with the
+    /// audio and video paths overlapped, real-size models: about 1,190 ms with spinning against 1,060 to 1,100 ms without
+    /// (docs/performance.md); the lite set, paths one after the other: 630 against 500 ms, though its many small
+    /// voice-activity runs alone take 15 ms with spinning against 19 ms without. One model running alone on an otherwise
+    /// idle machine may gain a few milliseconds with true.</summary>
     public bool AllowSpinning { get; set; }
 
     /// <summary>Gets or sets the graph optimisation level. Default: all optimisations.</summary>
