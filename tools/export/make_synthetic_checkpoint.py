@@ -28,32 +28,12 @@ import torch
 HERE = Path(__file__).resolve().parent
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(HERE.parent / "models"))
-from neurosync_arch import (EfficientNetConfig, EfficientNetFeatures, FusionConfig, FusionHead,  # noqa: E402
-                            Wav2Vec2Config, Wav2Vec2Encoder)
+from neurosync_arch import EfficientNetConfig, FusionConfig, Wav2Vec2Config  # noqa: E402
+from seeded_networks import build_audio, build_fusion, build_visual  # noqa: E402
 
 REDUCED_AUDIO = Wav2Vec2Config(conv_dim=(32,) * 7, hidden_size=32, intermediate_size=64)   # 24 layers, 16 heads
 REDUCED_VISUAL = EfficientNetConfig(width_multiplier=0.25, bn_eps=1e-3, same_padding=True)  # B0 blocks, narrow
 FULL_VISUAL = EfficientNetConfig(bn_eps=1e-3, same_padding=True)                            # tf_efficientnet_b0
-FUSION_GAINS = (3.0, 3.0, 4.0)  # audio/video projections, query/key rows, last Linear
-
-
-def _randomise_layer_norms(m: torch.nn.Module, g: torch.Generator) -> None:
-    for mod in m.modules():
-        if isinstance(mod, torch.nn.LayerNorm):
-            mod.weight.copy_(0.5 + torch.rand(mod.weight.shape, generator=g))
-            mod.bias.copy_(0.1 * torch.randn(mod.bias.shape, generator=g))
-
-
-@torch.no_grad()
-def build_audio(cfg: Wav2Vec2Config, seed: int) -> Wav2Vec2Encoder:
-    torch.manual_seed(seed)
-    m = Wav2Vec2Encoder(cfg)
-    g = torch.Generator().manual_seed(seed + 1)
-    _randomise_layer_norms(m, g)
-    pc = m.encoder.pos_conv_embed.conv
-    pc.weight_g.mul_(0.5 + torch.rand(pc.weight_g.shape, generator=g))
-    m.masked_spec_embed.copy_(torch.rand(m.masked_spec_embed.shape, generator=g))
-    return m.eval()
 
 
 def calibration_images(n: int, seed: int) -> torch.Tensor:
@@ -68,48 +48,10 @@ def calibration_images(n: int, seed: int) -> torch.Tensor:
     return (img - mean) / std
 
 
-@torch.no_grad()
-def build_visual(cfg: EfficientNetConfig, seed: int) -> EfficientNetFeatures:
-    torch.manual_seed(seed)
-    m = EfficientNetFeatures(cfg)
-    g = torch.Generator().manual_seed(seed + 1)
-    bns = [mod for mod in m.modules() if isinstance(mod, torch.nn.BatchNorm2d)]
-    for bn in bns:
-        bn.weight.copy_(0.5 + torch.rand(bn.weight.shape, generator=g))
-        bn.bias.copy_(0.2 * torch.randn(bn.bias.shape, generator=g))
-        bn.momentum = None  # cumulative average over the calibration batch
-    m.train()
-    m(calibration_images(8, seed + 2))
-    m.eval()
-    for bn in bns:
-        std = bn.running_var.sqrt()
-        bn.running_mean.add_(0.1 * std * torch.randn(bn.running_mean.shape, generator=g))
-        bn.running_var.mul_(0.7 + 0.7 * torch.rand(bn.running_var.shape, generator=g))
-        bn.momentum = 0.1
-        bn.num_batches_tracked.zero_()
-    return m
-
-
-@torch.no_grad()
-def build_fusion(cfg: FusionConfig, seed: int) -> FusionHead:
-    torch.manual_seed(seed)
-    m = FusionHead(cfg)
-    g = torch.Generator().manual_seed(seed + 1)
-    _randomise_layer_norms(m, g)
-    m.cross_attn.in_proj_bias.copy_(0.1 * torch.randn(m.cross_attn.in_proj_bias.shape, generator=g))
-    m.cross_attn.out_proj.bias.copy_(0.1 * torch.randn(m.cross_attn.out_proj.bias.shape, generator=g))
-    gp, gqk, gc = FUSION_GAINS
-    m.audio_proj.weight.mul_(gp)
-    m.video_proj.weight.mul_(gp)
-    m.cross_attn.in_proj_weight[: 2 * cfg.d_model].mul_(gqk)
-    m.classifier[3].weight.mul_(gc)
-    return m.eval()
-
-
 def synthetic_state_dict(full: bool = False, seed: int = 1, key_style: str = "weight_norm",
                          module_prefix: bool = False) -> Dict[str, torch.Tensor]:
     audio_cfg = Wav2Vec2Config.xlsr53() if full else REDUCED_AUDIO
-    visual = build_visual(FULL_VISUAL if full else REDUCED_VISUAL, seed + 100)
+    visual = build_visual(FULL_VISUAL if full else REDUCED_VISUAL, seed + 100, calibration_images)
     fusion_cfg = FusionConfig(audio_dim=audio_cfg.hidden_size, video_dim=visual.num_features,
                               d_model=512 if full else 64, hidden=256 if full else 32)
     parts = {"audio_backbone.": build_audio(audio_cfg, seed).state_dict(),

@@ -42,6 +42,8 @@ sys.dont_write_bytecode = True  # keep tools/models free of __pycache__
 sys.path.insert(0, str(HERE))
 from neurosync_arch import (LABELS, EfficientNetConfig, EfficientNetFeatures, FusionConfig,  # noqa: E402
                             FusionHead, StageSpec, Wav2Vec2Config, Wav2Vec2Encoder)
+import seeded_networks  # noqa: E402
+from seeded_networks import FUSION_GAINS  # noqa: E402
 
 REPO = HERE.parents[1]
 MODEL_DIR = REPO / "models" / "tiny"
@@ -79,9 +81,6 @@ FUSION_SEED_BASE = 3000      # the fusion head seed is searched from here (see c
 FUSION_SEED_TRIES = 400
 MIN_MARGIN = 2e-3            # minimum top-1 minus top-2 probability for every golden case
 MIN_VIDEO_EFFECT = 2e-3      # minimum max|p - p(zero video)| for every case with sampled frames
-# Fusion init gains: (audio_proj and video_proj weights, query/key rows of in_proj_weight,
-# classifier.3 weight), multiplying PyTorch's default initialisation.
-FUSION_GAINS = (3.0, 3.0, 4.0)
 
 AUDIO_CFG = Wav2Vec2Config(conv_dim=(32,) * 7, hidden_size=32, num_hidden_layers=2,
                            num_attention_heads=4, intermediate_size=64,
@@ -107,23 +106,8 @@ assert T_AUDIO == 349
 # Building the tiny models
 # ---------------------------------------------------------------------------------------------
 
-def _randomise_layer_norms(m: torch.nn.Module, g: torch.Generator) -> None:
-    for mod in m.modules():
-        if isinstance(mod, torch.nn.LayerNorm) and mod.elementwise_affine:
-            mod.weight.copy_(0.5 + torch.rand(mod.weight.shape, generator=g))
-            mod.bias.copy_(0.1 * torch.randn(mod.bias.shape, generator=g))
-
-
-@torch.no_grad()
 def build_audio() -> Wav2Vec2Encoder:
-    torch.manual_seed(AUDIO_SEED)
-    m = Wav2Vec2Encoder(AUDIO_CFG)
-    g = torch.Generator().manual_seed(AUDIO_SEED + 1)
-    _randomise_layer_norms(m, g)
-    pc = m.encoder.pos_conv_embed.conv
-    pc.weight_g.mul_(0.5 + torch.rand(pc.weight_g.shape, generator=g))
-    m.masked_spec_embed.copy_(torch.rand(m.masked_spec_embed.shape, generator=g))
-    return m.eval()
+    return seeded_networks.build_audio(AUDIO_CFG, AUDIO_SEED)
 
 
 def _calibration_images(n: int, seed: int) -> torch.Tensor:
@@ -138,49 +122,12 @@ def _calibration_images(n: int, seed: int) -> torch.Tensor:
     return torch.from_numpy(np.stack(imgs).astype(np.float32))
 
 
-@torch.no_grad()
 def build_visual() -> EfficientNetFeatures:
-    torch.manual_seed(VISUAL_SEED)
-    m = EfficientNetFeatures(VISUAL_CFG)
-    g = torch.Generator().manual_seed(VISUAL_SEED + 1)
-    bns = [mod for mod in m.modules() if isinstance(mod, torch.nn.BatchNorm2d)]
-    for bn in bns:
-        bn.weight.copy_(0.5 + torch.rand(bn.weight.shape, generator=g))
-        bn.bias.copy_(0.2 * torch.randn(bn.bias.shape, generator=g))
-        bn.momentum = None  # cumulative average over the calibration batch
-    # Calibrate the running statistics so that activations keep a sensible scale through all
-    # stages, then perturb them so that eval-mode normalisation is not the batch statistics.
-    m.train()
-    m(_calibration_images(8, VISUAL_SEED + 2))
-    m.eval()
-    for bn in bns:
-        std = bn.running_var.sqrt()
-        bn.running_mean.add_(0.1 * std * torch.randn(bn.running_mean.shape, generator=g))
-        bn.running_var.mul_(0.7 + 0.7 * torch.rand(bn.running_var.shape, generator=g))
-        bn.momentum = 0.1
-        bn.num_batches_tracked.zero_()
-    return m
+    return seeded_networks.build_visual(VISUAL_CFG, VISUAL_SEED, _calibration_images)
 
 
-@torch.no_grad()
 def build_fusion(seed: int) -> FusionHead:
-    torch.manual_seed(seed)
-    m = FusionHead(FUSION_CFG)
-    g = torch.Generator().manual_seed(seed + 1)
-    _randomise_layer_norms(m, g)
-    # nn.MultiheadAttention initialises in_proj_bias / out_proj.bias to 0: make them non-zero.
-    m.cross_attn.in_proj_bias.copy_(0.1 * torch.randn(m.cross_attn.in_proj_bias.shape, generator=g))
-    m.cross_attn.out_proj.bias.copy_(0.1 * torch.randn(m.cross_attn.out_proj.bias.shape, generator=g))
-    # Gains (see FUSION_GAINS): with PyTorch's default initialisation the video features move the
-    # probabilities by only ~1e-4 (the parity tolerance), because the video enters only through the
-    # attention weights. Sharper attention and larger logits make every input matter.
-    gp, gqk, gc = FUSION_GAINS
-    d = FUSION_CFG.d_model
-    m.audio_proj.weight.mul_(gp)
-    m.video_proj.weight.mul_(gp)
-    m.cross_attn.in_proj_weight[: 2 * d].mul_(gqk)  # query and key rows
-    m.classifier[3].weight.mul_(gc)
-    return m.eval()
+    return seeded_networks.build_fusion(FUSION_CFG, seed)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import torch
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "models"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from make_synthetic_checkpoint import build_audio  # noqa: E402
+from seeded_networks import build_audio  # noqa: E402
 from neurosync_arch import Wav2Vec2Config  # noqa: E402
 
 LAYERS = 3
