@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using NeuroSync.Audio;
+using NeuroSync.Benchmarks.Vision;
 using NeuroSync.Vision;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -74,11 +75,6 @@ public class OverheadBenchmarks : IDisposable
         }
 
         return new AudioClip(samples, 48_000, channels: 2);
-    }
-
-    private sealed class FixedFaceDetector(FaceBox face) : IFaceDetector
-    {
-        public IReadOnlyList<FaceBox> DetectFaces(Image<Rgb24> image, CancellationToken cancellationToken = default) => [face];
     }
 
     private sealed class InstantAudioEncoder : IAudioEncoder
