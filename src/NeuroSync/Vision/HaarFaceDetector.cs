@@ -194,14 +194,8 @@ public sealed class HaarFaceDetector : IFaceDetector
             image = scratch.AsSpan(0, level.Width * level.Height);
         }
 
-        if (level.Step == 2)
-        {
-            IntegralImage.ComputeSplit(image, level.Width, level.Height, sum.AsSpan(level.Origin), squares.AsSpan(level.Origin), stride);
-        }
-        else
-        {
-            IntegralImage.Compute(image, level.Width, level.Height, sum.AsSpan(level.Origin), squares.AsSpan(level.Origin), stride);
-        }
+        var layout = new HaarTableLayout(stride, Split: level.Step == 2);
+        IntegralImage.Compute(image, level.Width, level.Height, sum.AsSpan(level.Origin), squares.AsSpan(level.Origin), layout);
     }
 
     /// <summary>Runs the cascade at every window position of every level of a wave. The rows of each level are cut into pieces

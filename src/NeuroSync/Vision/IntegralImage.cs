@@ -5,54 +5,27 @@ namespace NeuroSync.Vision;
 /// corners, which modular arithmetic keeps exact as long as one window's sum fits in 32 bits.</remarks>
 internal static class IntegralImage
 {
-    /// <summary>Computes both tables with rows <paramref name="stride"/> entries apart, so that several tables can share one
-    /// canvas (the Haar pyramid's levels do); only the (width + 1) x (height + 1) entries of this table are written.</summary>
-    public static void Compute(ReadOnlySpan<byte> image, int width, int height, Span<int> sum, Span<int> squares, int stride)
+    /// <summary>Computes both tables in <paramref name="layout"/>: rows <see cref="HaarTableLayout.Stride"/> entries apart, so
+    /// that several tables can share one canvas (the Haar pyramid's levels do), and, in a split layout, each row's even columns
+    /// first and its odd columns from <see cref="HaarTableLayout.Half"/> on. A plain table writes only its (width + 1) x
+    /// (height + 1) entries; a split row spans the whole stride.</summary>
+    public static void Compute(ReadOnlySpan<byte> image, int width, int height, Span<int> sum, Span<int> squares, HaarTableLayout layout)
     {
-        if (stride < width + 1 || sum.Length < (height * stride) + width + 1 || squares.Length < (height * stride) + width + 1)
+        int stride = layout.Stride;
+        int rowSpan = layout.Split ? stride : width + 1;
+        if (stride < width + 1 || (layout.Split && layout.Half + ((width + 1) / 2) > stride)
+            || sum.Length < (height * stride) + rowSpan || squares.Length < (height * stride) + rowSpan)
         {
-            throw new ArgumentException($"Integral tables: expected stride >= {width + 1} and {(height * stride) + width + 1} entries, found stride {stride} and {Math.Min(sum.Length, squares.Length)}.");
+            throw new ArgumentException($"Integral tables: expected stride >= {width + 1} and {(height * stride) + rowSpan} entries, found stride {stride} and {Math.Min(sum.Length, squares.Length)}.");
         }
 
-        sum[..(width + 1)].Clear();
-        squares[..(width + 1)].Clear();
+        sum[..rowSpan].Clear();
+        squares[..rowSpan].Clear();
         for (int y = 0; y < height; y++)
         {
             ReadOnlySpan<byte> row = image.Slice(y * width, width);
-            ReadOnlySpan<int> above = sum.Slice(y * stride, width + 1), aboveSq = squares.Slice(y * stride, width + 1);
-            Span<int> current = sum.Slice((y + 1) * stride, width + 1), currentSq = squares.Slice((y + 1) * stride, width + 1);
-            current[0] = 0;
-            currentSq[0] = 0;
-            int rowSum = 0, rowSq = 0;
-            for (int x = 0; x < row.Length; x++)
-            {
-                int v = row[x];
-                rowSum += v;
-                rowSq = unchecked(rowSq + (v * v));
-                current[x + 1] = unchecked(above[x + 1] + rowSum);
-                currentSq[x + 1] = unchecked(aboveSq[x + 1] + rowSq);
-            }
-        }
-    }
-
-    /// <summary>Computes both tables like <see cref="Compute"/>, but with each row's even columns first and its odd columns from
-    /// <see cref="HaarTableLayout.Half"/> on (see <see cref="HaarTableLayout"/>); the row then spans the whole stride.</summary>
-    public static void ComputeSplit(ReadOnlySpan<byte> image, int width, int height, Span<int> sum, Span<int> squares, int stride)
-    {
-        var layout = new HaarTableLayout(stride, Split: true);
-        int half = layout.Half;
-        if (stride < width + 1 || half + ((width + 1) / 2) > stride || sum.Length < (height + 1) * stride || squares.Length < (height + 1) * stride)
-        {
-            throw new ArgumentException($"Split integral tables: expected stride >= {width + 1} and {(height + 1) * stride} entries, found stride {stride} and {Math.Min(sum.Length, squares.Length)}.");
-        }
-
-        sum[..stride].Clear();
-        squares[..stride].Clear();
-        for (int y = 0; y < height; y++)
-        {
-            ReadOnlySpan<byte> row = image.Slice(y * width, width);
-            ReadOnlySpan<int> above = sum.Slice(y * stride, stride), aboveSq = squares.Slice(y * stride, stride);
-            Span<int> current = sum.Slice((y + 1) * stride, stride), currentSq = squares.Slice((y + 1) * stride, stride);
+            ReadOnlySpan<int> above = sum.Slice(y * stride, rowSpan), aboveSq = squares.Slice(y * stride, rowSpan);
+            Span<int> current = sum.Slice((y + 1) * stride, rowSpan), currentSq = squares.Slice((y + 1) * stride, rowSpan);
             current[0] = 0;
             currentSq[0] = 0;
             int rowSum = 0, rowSq = 0;

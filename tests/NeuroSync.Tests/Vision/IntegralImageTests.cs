@@ -18,11 +18,10 @@ public class IntegralImageTests
 
         int[] sum = new int[length], squares = new int[length];
         int[] splitSum = new int[length], splitSquares = new int[length];
-        IntegralImage.Compute(image, width, height, sum, squares, stride);
-        IntegralImage.ComputeSplit(image, width, height, splitSum, splitSquares, stride);
-
         var plain = new HaarTableLayout(stride, Split: false);
         var split = new HaarTableLayout(stride, Split: true);
+        IntegralImage.Compute(image, width, height, sum, squares, plain);
+        IntegralImage.Compute(image, width, height, splitSum, splitSquares, split);
         for (int y = 0; y <= height; y++)
         {
             for (int x = 0; x <= width; x++)
