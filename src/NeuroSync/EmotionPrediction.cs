@@ -6,6 +6,10 @@ namespace NeuroSync;
 /// <remarks>Immutable. <see cref="Scores"/> is aligned with <see cref="Labels"/>.</remarks>
 public sealed record EmotionPrediction
 {
+    /// <summary>The label of a prediction made without usable evidence (robust mode): no available modality could score
+    /// emotions. Its <see cref="Confidence"/> is 0 and <see cref="Mask"/> says why.</summary>
+    public const string UnknownLabel = "unknown";
+
     /// <summary>Gets the reported label: <see cref="RawLabel"/>, or an override such as <c>neutral (silence)</c>
     /// when the audio was silent and the arg-max was a label that needs a voice.</summary>
     public required string Label { get; init; }

@@ -24,6 +24,10 @@ public sealed class EmotionRecognizerOptions
     /// (docs/performance.md has the measurements).</summary>
     public ModalityScheduling ModalityScheduling { get; set; }
 
+    /// <summary>Gets or sets how availability is decided and whether fusion obeys it. Default
+    /// <see cref="RecognitionMode.Robust"/>; <see cref="RecognitionMode.Original"/> reproduces the original system.</summary>
+    public RecognitionMode Mode { get; set; }
+
     /// <summary>Copies the settings.</summary>
     /// <returns>An independent copy.</returns>
     public EmotionRecognizerOptions Clone() => new()
@@ -33,5 +37,6 @@ public sealed class EmotionRecognizerOptions
         ComputeContributions = ComputeContributions,
         ModelSetName = ModelSetName,
         ModalityScheduling = ModalityScheduling,
+        Mode = Mode,
     };
 }
