@@ -105,6 +105,19 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
             throw new ArgumentException($"Video: the front-end writes {_videoPreprocessor.FrameTensorLength} floats per frame, expected 3 x {_visualEncoder.CropSize} x {_visualEncoder.CropSize} for the encoder.", nameof(videoPreprocessor));
         }
 
+        if (!Enum.IsDefined(_options.Mode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), _options.Mode, "EmotionRecognizerOptions.Mode: expected Robust or Original.");
+        }
+
+        if (_options.Mode == RecognitionMode.Robust && _audioPreprocessor.VoiceActivityDetector is null)
+        {
+            throw new ArgumentException(
+                "Robust mode decides audio availability by voice activity: expected an AudioPreprocessor with an IVoiceActivityDetector "
+                + "(for example SileroVoiceActivity.CreateBuiltIn()), found none. Pass one, or set EmotionRecognizerOptions.Mode to Original.",
+                nameof(audioPreprocessor));
+        }
+
         foreach (string label in _options.SilenceOverrideLabels)
         {
             if (_fusion.Labels.IndexOf(label) < 0)
@@ -160,6 +173,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
             SilenceOverrideLabels = modelSet.Manifest.Postprocessing.SilenceOverrideLabels,
             SilenceOverrideLabel = modelSet.Manifest.Postprocessing.SilenceOverrideLabel,
             ModelSetName = modelSet.Manifest.Name,
+            Mode = modelSet.Mode,
         };
         configure?.Invoke(options);
         ValidateScheduling(options, nameof(configure));
@@ -175,11 +189,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
                 disposables.Add(ownedDetector);
             }
 
-            SileroVoiceActivity? voiceActivity = ModelSetParts.VoiceActivity(modelSet, onnxOptions);
-            if (voiceActivity is not null)
-            {
-                disposables.Add(voiceActivity);
-            }
+            SileroVoiceActivity voiceActivity = Track(ModelSetParts.VoiceActivity(modelSet, onnxOptions), disposables);
             return new EmotionRecognizer(
                 audio,
                 video,
@@ -288,6 +298,10 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         using var audioPath = audio;
         using var videoPath = video;
         var mask = new ModalityMask(audioPath.Status, videoPath.Status);
+        if (_options.Mode == RecognitionMode.Robust && !_fusion.CanScore(mask))
+        {
+            return Unknown(audioPath, videoPath, mask, start);
+        }
 
         long fusionStart = Stopwatch.GetTimestamp();
         using Activity? fusionActivity = NeuroSyncTelemetry.ActivitySource.StartActivity(NeuroSyncTelemetry.FusionActivity);
@@ -326,6 +340,28 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
             },
         };
     }
+
+    /// <summary>No emotion: nothing available could be scored, so no label is computed from a zero input.</summary>
+    private EmotionPrediction Unknown(ModalityPath<AudioStatus> audio, ModalityPath<VideoStatus> video, ModalityMask mask, long start) => new()
+    {
+        Label = EmotionPrediction.UnknownLabel,
+        RawLabel = EmotionPrediction.UnknownLabel,
+        Confidence = 0f,
+        Labels = Labels,
+        Scores = new float[Labels.Count],
+        Mask = mask,
+        Contributions = _options.ComputeContributions ? new ModalityContributions(0f, 0f) : null,
+        AudioRms = audio.Rms,
+        Frames = video.Frames,
+        Timings = new StageTimings
+        {
+            AudioPreprocessing = audio.PreprocessingTime,
+            AudioEncoder = audio.EncoderTime,
+            VideoPreprocessing = video.PreprocessingTime,
+            VisualEncoder = video.EncoderTime,
+            Total = Stopwatch.GetElapsedTime(start),
+        },
+    };
 
     /// <inheritdoc/>
     public object? GetService(Type serviceType, object? serviceKey = null)
@@ -442,7 +478,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
             AudioPreprocessingResult result;
             using (NeuroSyncTelemetry.ActivitySource.StartActivity(NeuroSyncTelemetry.AudioPreprocessingActivity))
             {
-                result = _audioPreprocessor.Preprocess(clip, waveform.AsSpan(0, _audioPreprocessor.MaxSamples));
+                result = _audioPreprocessor.Preprocess(clip, waveform.AsSpan(0, _audioPreprocessor.MaxSamples), _options.Mode, cancellationToken);
             }
 
             TimeSpan preprocessing = Stopwatch.GetElapsedTime(start);
@@ -477,13 +513,20 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
             VideoPreprocessingResult result;
             using (NeuroSyncTelemetry.ActivitySource.StartActivity(NeuroSyncTelemetry.VideoPreprocessingActivity))
             {
-                result = _videoPreprocessor.PreprocessConcurrently(frames, tensor.AsMemory(0, length), cancellationToken);
+                result = _videoPreprocessor.PreprocessConcurrently(frames, tensor.AsMemory(0, length), _options.Mode, cancellationToken);
             }
 
             TimeSpan preprocessing = Stopwatch.GetElapsedTime(start);
+            if (result.TensorFrameCount == 0)
+            {
+                // Robust mode with no usable face: the encoder gets what stands for no video, as for a clip without frames.
+                return new(result.Status, await _blankVideo.GetAsync(cancellationToken).ConfigureAwait(false), owned: false, preprocessing, TimeSpan.Zero) { Frames = result.Frames };
+            }
+
             long encoderStart = Stopwatch.GetTimestamp();
             using Activity? encoderActivity = NeuroSyncTelemetry.ActivitySource.StartActivity(NeuroSyncTelemetry.VisualEncoderActivity);
-            FeatureMatrix features = await _visualEncoder.EncodeAsync(tensor.AsMemory(0, length), result.TensorFrameCount, cancellationToken).ConfigureAwait(false);
+            int used = result.TensorFrameCount * _videoPreprocessor.FrameTensorLength;
+            FeatureMatrix features = await _visualEncoder.EncodeAsync(tensor.AsMemory(0, used), result.TensorFrameCount, cancellationToken).ConfigureAwait(false);
             return new(result.Status, features, owned: true, preprocessing, Stopwatch.GetElapsedTime(encoderStart)) { Frames = result.Frames };
         }
         finally

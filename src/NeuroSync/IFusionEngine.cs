@@ -15,4 +15,11 @@ public interface IFusionEngine : IDisposable
     /// <param name="cancellationToken">Cancels the inference.</param>
     /// <returns>Unnormalised log-scores (logits), one per label; the recognizer applies the softmax.</returns>
     ValueTask<float[]> FuseAsync(FeatureMatrix audio, FeatureMatrix video, ModalityMask mask, CancellationToken cancellationToken = default);
+
+    /// <summary>Tells whether the modalities the mask calls available carry anything this engine scores emotions from. In
+    /// <see cref="RecognitionMode.Robust"/> a clip for which it is false is labelled <see cref="EmotionPrediction.UnknownLabel"/>
+    /// without fusing. By default: at least one modality is available.</summary>
+    /// <param name="mask">The clip's modality mask.</param>
+    /// <returns><see langword="true"/> when a prediction would rest on evidence.</returns>
+    bool CanScore(ModalityMask mask) => mask.IsAudioAvailable || mask.IsVideoAvailable;
 }

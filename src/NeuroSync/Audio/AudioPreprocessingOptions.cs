@@ -29,6 +29,19 @@ public sealed class AudioPreprocessingOptions
     /// (Wav2Vec2's <c>do_normalize</c>). Default <see langword="true"/>.</summary>
     public bool Normalize { get; set; } = true;
 
+    /// <summary>Gets or sets a value indicating whether, in <see cref="RecognitionMode.Original"/>, audio that passes the RMS
+    /// gate must also hold speech for the voice-activity detector (the lite set's behaviour before robust mode). Default
+    /// <see langword="true"/>; <see cref="EmotionRecognizer.Create"/> sets it from whether the manifest names a detector.
+    /// Robust mode always asks the detector.</summary>
+    public bool VoiceActivityAfterRmsGate { get; set; } = true;
+
+    /// <summary>Gets or sets the robust gate's floor: audio whose RMS about its mean is below this is
+    /// <see cref="AudioStatus.Silent"/> without asking the voice-activity detector (digital silence, a muted input).
+    /// Above it the detector decides, on the signal brought to a fixed level, so quiet speech counts as voice. Default 1e-4
+    /// (-80 dBFS; quiet speech sits near 0.002, -54 dBFS). Not used in <see cref="RecognitionMode.Original"/>.</summary>
+    [Range(0.0, 1.0)]
+    public float SilenceFloorRms { get; set; } = 1e-4f;
+
     /// <summary>Checks every value and throws with the property name, the allowed range and the value found.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is outside its range.</exception>
     public void Validate()
@@ -55,6 +68,14 @@ public sealed class AudioPreprocessingOptions
                 nameof(SilenceRmsThreshold),
                 SilenceRmsThreshold,
                 $"AudioPreprocessingOptions.SilenceRmsThreshold: expected 0 to 1 (0 turns the gate off), found {SilenceRmsThreshold}. The original uses 0.015.");
+        }
+
+        if (!float.IsFinite(SilenceFloorRms) || SilenceFloorRms is < 0 or > 1)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(SilenceFloorRms),
+                SilenceFloorRms,
+                $"AudioPreprocessingOptions.SilenceFloorRms: expected 0 to 1, found {SilenceFloorRms}. The default 1e-4 only rules out digital silence; the voice-activity detector decides above it.");
         }
 
         if (!double.IsFinite(NormalizationEpsilon) || NormalizationEpsilon is <= 0 or > 1)

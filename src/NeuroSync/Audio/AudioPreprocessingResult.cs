@@ -1,6 +1,6 @@
 namespace NeuroSync.Audio;
 
-/// <summary>What <see cref="AudioPreprocessor.Preprocess"/> found while it filled the encoder input.</summary>
+/// <summary>What <see cref="AudioPreprocessor.Preprocess(AudioClip, Span{float}, RecognitionMode, CancellationToken)"/> found while it filled the encoder input.</summary>
 /// <param name="Status"><see cref="AudioStatus.Available"/>; <see cref="AudioStatus.Silent"/> when <paramref name="Rms"/> is below
 /// the silence gate; <see cref="AudioStatus.NoSpeech"/> when it passes the gate but the voice-activity detector finds no speech
 /// (the encoder input is then all zeros).</param>

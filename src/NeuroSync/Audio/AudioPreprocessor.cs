@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Numerics.Tensors;
 
 namespace NeuroSync.Audio;
 
@@ -19,6 +20,9 @@ public sealed class AudioPreprocessor
 {
     /// <summary>The most source rates whose resampling filters are kept; others are designed per call.</summary>
     private const int MaxCachedResamplers = 16;
+
+    /// <summary>The level the robust gate brings audio to before the detector scores it: -26 dBFS, a normal speaking level.</summary>
+    private const float VoiceActivityLevelRms = 0.05f;
 
     private readonly AudioPreprocessingOptions _options;
     private readonly IVoiceActivityDetector? _voiceActivity;
@@ -61,7 +65,23 @@ public sealed class AudioPreprocessor
     /// <exception cref="ArgumentNullException"><paramref name="clip"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is not <see cref="MaxSamples"/> long.</exception>
     /// <exception cref="InvalidAudioException">The clip is empty or has a NaN or infinite sample among those used.</exception>
-    public AudioPreprocessingResult Preprocess(AudioClip clip, Span<float> destination)
+    public AudioPreprocessingResult Preprocess(AudioClip clip, Span<float> destination) => Preprocess(clip, destination, RecognitionMode.Original);
+
+    /// <summary>Fills <paramref name="destination"/> with the encoder input for <paramref name="clip"/>, deciding availability
+    /// as <paramref name="mode"/> says.</summary>
+    /// <param name="clip">The audio; it is read, never written.</param>
+    /// <param name="destination">Exactly <see cref="MaxSamples"/> samples, all of which are written.</param>
+    /// <param name="mode"><see cref="RecognitionMode.Original"/>: the RMS gate (then the detector when
+    /// <see cref="AudioPreprocessingOptions.VoiceActivityAfterRmsGate"/>). <see cref="RecognitionMode.Robust"/>: silent below
+    /// <see cref="AudioPreprocessingOptions.SilenceFloorRms"/>, otherwise the detector decides on the signal brought to a
+    /// fixed level, whatever the recording level.</param>
+    /// <param name="cancellationToken">Cancels the voice-activity search.</param>
+    /// <returns>The availability decision, the RMS, the speech found, and how many samples are real audio rather than padding.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="clip"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is not <see cref="MaxSamples"/> long.</exception>
+    /// <exception cref="InvalidAudioException">The clip is empty or has a NaN or infinite sample among those used.</exception>
+    /// <exception cref="InvalidOperationException">Robust mode, and the preprocessor has no voice-activity detector.</exception>
+    public AudioPreprocessingResult Preprocess(AudioClip clip, Span<float> destination, RecognitionMode mode, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(clip);
         if (destination.Length != _options.MaxSamples)
@@ -69,17 +89,32 @@ public sealed class AudioPreprocessor
             ThrowHelper.ThrowDestinationLength(nameof(destination), _options.MaxSamples, destination.Length);
         }
 
+        if (mode == RecognitionMode.Robust && _voiceActivity is null)
+        {
+            throw new InvalidOperationException(
+                "Robust mode decides audio availability by voice activity: expected an AudioPreprocessor with an IVoiceActivityDetector "
+                + "(for example SileroVoiceActivity.CreateBuiltIn()), found none. Pass one, or use RecognitionMode.Original.");
+        }
+
         int valid = GetMonoLength(clip, out SincResampler? resampler);
         Span<float> mono = destination[..valid];
         WriteMono(clip, resampler, mono);
 
         double rms = AudioKernels.Rms(mono);
-        AudioStatus status = rms < _options.SilenceRmsThreshold ? AudioStatus.Silent : AudioStatus.Available;
+        AudioStatus status;
         VoiceActivity? activity = null;
-        if (status == AudioStatus.Available && _voiceActivity is not null)
+        if (mode == RecognitionMode.Robust)
         {
-            activity = _voiceActivity.Detect(mono);
-            status = activity.Value.HasSpeech ? AudioStatus.Available : AudioStatus.NoSpeech;
+            (status, activity) = DetectAtFixedLevel(mono, cancellationToken);
+        }
+        else
+        {
+            status = rms < _options.SilenceRmsThreshold ? AudioStatus.Silent : AudioStatus.Available;
+            if (status == AudioStatus.Available && _voiceActivity is not null && _options.VoiceActivityAfterRmsGate)
+            {
+                activity = _voiceActivity.Detect(mono, cancellationToken);
+                status = activity.Value.HasSpeech ? AudioStatus.Available : AudioStatus.NoSpeech;
+            }
         }
 
         if (status != AudioStatus.Available)
@@ -96,6 +131,27 @@ public sealed class AudioPreprocessor
         }
 
         return new AudioPreprocessingResult(status, (float)rms, valid, clip.SampleRate) { VoiceActivity = activity };
+    }
+
+    /// <summary>The robust gate: a floor for digital silence, then the detector on the signal without its offset and
+    /// scaled to <see cref="VoiceActivityLevelRms"/> (no sample above 1), since detectors score quiet speech lower than
+    /// the same speech at a normal level.</summary>
+    private (AudioStatus Status, VoiceActivity? Activity) DetectAtFixedLevel(ReadOnlySpan<float> mono, CancellationToken cancellationToken)
+    {
+        float mean = TensorPrimitives.Sum(mono) / mono.Length;
+        using var levelled = new PooledBuffer<float>(mono.Length);
+        Span<float> centred = levelled.Span;
+        TensorPrimitives.Subtract(mono, mean, centred);
+        float acRms = TensorPrimitives.Norm(centred) / MathF.Sqrt(mono.Length);
+        if (!(acRms >= _options.SilenceFloorRms) || acRms == 0f)
+        {
+            return (AudioStatus.Silent, null);
+        }
+
+        float peak = TensorPrimitives.MaxMagnitude(centred);
+        TensorPrimitives.Multiply(centred, MathF.Min(VoiceActivityLevelRms / acRms, 1f / peak), centred);
+        VoiceActivity activity = _voiceActivity!.Detect(centred, cancellationToken);
+        return (activity.HasSpeech ? AudioStatus.Available : AudioStatus.NoSpeech, activity);
     }
 
     /// <summary>Returns the mono signal at <see cref="TargetSampleRate"/>, cut to <see cref="MaxSamples"/>, before gating and normalisation.</summary>

@@ -20,10 +20,13 @@ public sealed class SileroVoiceActivity : IVoiceActivityDetector, IDisposable
     private const int WindowSamples = 512;
     private const int ContextSamples = 64;
     private const int StateLength = 2 * 1 * 128;
+    private const string BuiltInResourceName = "NeuroSync.Audio.silero_vad_v5.onnx";
     private static readonly long[] s_inputShape = [1, ContextSamples + WindowSamples];
     private static readonly long[] s_stateShape = [2, 1, 128];
     private static readonly string[] s_inputNames = ["input", "state", "sr"];
     private static readonly string[] s_outputNames = ["output", "stateN"];
+    private static readonly TensorSpec[] s_inputs = [new("input", [-1, -1]), new("state", [2, -1, 128]), new("sr", [], TensorElementType.Int64)];
+    private static readonly TensorSpec[] s_outputs = [new("output", [-1, 1]), new("stateN", [2, 1, 128])];
 
     private readonly OnnxModel _model;
     private readonly SileroVoiceActivityOptions _options;
@@ -44,11 +47,30 @@ public sealed class SileroVoiceActivity : IVoiceActivityDetector, IDisposable
             throw new Models.ModelMismatchException($"Voice-activity model '{modelPath}': expected an ONNX file, found nothing.");
         }
 
-        _model = new OnnxModel(
-            modelPath,
-            [new TensorSpec("input", [-1, -1]), new TensorSpec("state", [2, -1, 128]), new TensorSpec("sr", [], TensorElementType.Int64)],
-            [new TensorSpec("output", [-1, 1]), new TensorSpec("stateN", [2, 1, 128])],
-            OnnxRuntimeOptions.ValidatedCopy(onnxOptions));
+        _model = new OnnxModel(modelPath, s_inputs, s_outputs, OnnxRuntimeOptions.ValidatedCopy(onnxOptions));
+    }
+
+    private SileroVoiceActivity(OnnxModel model, SileroVoiceActivityOptions options)
+    {
+        _model = model;
+        _options = options;
+    }
+
+    /// <summary>Opens the copy of Silero VAD v5 built into this library (MIT licence; <c>models/lite/README.md</c> has its
+    /// provenance), which robust mode uses for model sets that name no detector of their own.</summary>
+    /// <param name="options">Decision settings, copied; Silero's defaults when <see langword="null"/>.</param>
+    /// <param name="onnxOptions">Session settings; defaults when <see langword="null"/>.</param>
+    /// <returns>A detector that owns its session; dispose it when done.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
+    public static SileroVoiceActivity CreateBuiltIn(SileroVoiceActivityOptions? options = null, OnnxRuntimeOptions? onnxOptions = null)
+    {
+        SileroVoiceActivityOptions copy = options?.Clone() ?? new SileroVoiceActivityOptions();
+        copy.Validate();
+        using Stream stream = typeof(SileroVoiceActivity).Assembly.GetManifestResourceStream(BuiltInResourceName)
+            ?? throw new NeuroSyncException($"Built-in voice-activity model: expected the embedded resource '{BuiltInResourceName}', found none (a trimmed or modified assembly?).");
+        var bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        return new SileroVoiceActivity(new OnnxModel("silero_vad_v5.onnx (built in)", bytes, s_inputs, s_outputs, OnnxRuntimeOptions.ValidatedCopy(onnxOptions)), copy);
     }
 
     /// <inheritdoc/>

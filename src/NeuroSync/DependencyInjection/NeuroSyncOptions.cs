@@ -31,6 +31,10 @@ public sealed class NeuroSyncOptions
     /// <summary>Gets or sets whether the audio and the video paths run one after the other or at the same time. Default
     /// <see cref="NeuroSync.ModalityScheduling.Automatic"/>.</summary>
     public ModalityScheduling ModalityScheduling { get; set; }
+
+    /// <summary>Gets or sets the recognition mode; <see langword="null"/> (the default) keeps the manifest's <c>mode</c>, which is
+    /// <see cref="RecognitionMode.Robust"/> unless the manifest says <c>original</c>.</summary>
+    public RecognitionMode? Mode { get; set; }
 }
 
 /// <summary>Overrides of a model set's audio preprocessing; <see langword="null"/> keeps the manifest's value.</summary>

@@ -33,6 +33,11 @@ internal sealed class NeuroSyncOptionsValidator : IValidateOptions<NeuroSyncOpti
             failures.Add($"{Prefix}:ModalityScheduling: expected one of [{string.Join(", ", Enum.GetNames<ModalityScheduling>())}], found {(int)options.ModalityScheduling}.");
         }
 
+        if (options.Mode is { } mode && !Enum.IsDefined(mode))
+        {
+            failures.Add($"{Prefix}:Mode: expected one of [{string.Join(", ", Enum.GetNames<RecognitionMode>())}], found {(int)mode}.");
+        }
+
         OnnxRuntimeOptions ort = options.OnnxRuntime ?? new OnnxRuntimeOptions();
         if (!Enum.IsDefined(ort.ExecutionProvider))
         {

@@ -89,6 +89,7 @@ public static class NeuroSyncServiceCollectionExtensions
                     ComputeContributions = Options(sp).ComputeContributions,
                     ModalityScheduling = Options(sp).ModalityScheduling,
                     ModelSetName = modelSet.Manifest.Name,
+                    Mode = Options(sp).Mode ?? modelSet.Mode,
                 },
                 modelSet.Manifest.Video.EmptyVideoFrameCount,
                 sp.GetService<ILoggerFactory>(),
@@ -99,11 +100,11 @@ public static class NeuroSyncServiceCollectionExtensions
 
     private static NeuroSyncOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<NeuroSyncOptions>>().Value;
 
-    /// <summary>The model set's voice-activity detector, or none; a singleton so that the container disposes the detector.</summary>
-    private sealed class VoiceActivityHolder(SileroVoiceActivity? detector) : IDisposable
+    /// <summary>The model set's voice-activity detector, or the built-in one; a singleton so that the container disposes the detector.</summary>
+    private sealed class VoiceActivityHolder(SileroVoiceActivity detector) : IDisposable
     {
-        public SileroVoiceActivity? Detector => detector;
+        public SileroVoiceActivity Detector => detector;
 
-        public void Dispose() => detector?.Dispose();
+        public void Dispose() => detector.Dispose();
     }
 }

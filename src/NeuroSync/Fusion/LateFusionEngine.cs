@@ -4,7 +4,8 @@ namespace NeuroSync.Fusion;
 /// Late fusion for model sets with per-modality classifiers instead of a trained head: each modality's probabilities are
 /// averaged over its rows (frames, time steps), mapped to the set's labels by name, and mixed with weights the modality
 /// mask decides: a modality counts only when it is available and has a classifier. When none counts (no face and no
-/// speech), every modality with a classifier counts equally, as the original system still classifies whole frames.
+/// speech), every modality with a classifier counts equally, as the original system still classifies whole frames; in
+/// robust mode the recognizer asks <see cref="CanScore"/> first and reports no emotion instead.
 /// </summary>
 /// <remarks>Thread-safe and stateless. Returns log-probabilities, so the recognizer's softmax gives the mixture back.
 /// A modality without a classifier (no labels given) is ignored whatever features it brings.</remarks>
@@ -72,6 +73,14 @@ public sealed class LateFusionEngine : IFusionEngine
         }
 
         return ValueTask.FromResult(mixture);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Only a modality with a classifier counts: the lite set's voice decides availability but scores nothing.</remarks>
+    public bool CanScore(ModalityMask mask)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        return (_audioMap is not null && mask.IsAudioAvailable) || (_videoMap is not null && mask.IsVideoAvailable);
     }
 
     /// <inheritdoc/>

@@ -36,6 +36,11 @@ public sealed class ModelManifest
     /// <summary>Gets how the modalities are fused.</summary>
     public required FusionManifest Fusion { get; init; }
 
+    /// <summary>Gets the recognition mode a recognizer built from this set starts in: <c>robust</c> (the default) or
+    /// <c>original</c> (the original system bit for bit). Callers may still choose either.</summary>
+    [JsonInclude]
+    public string Mode { get; internal set; } = "robust";
+
     /// <summary>Gets the post-processing rules; the original system's when absent.</summary>
     [JsonInclude]
     public PostprocessingManifest Postprocessing { get; internal set; } = new();
@@ -90,6 +95,10 @@ public sealed class AudioManifest
     /// <summary>Gets the RMS below which audio counts as silent. Default 0.015.</summary>
     [JsonInclude]
     public float SilenceRmsThreshold { get; internal set; } = 0.015f;
+
+    /// <summary>Gets the RMS below which robust mode calls audio silent without asking the voice-activity detector. Default 1e-4.</summary>
+    [JsonInclude]
+    public float SilenceFloorRms { get; internal set; } = 1e-4f;
 }
 
 /// <summary>The visual encoder or classifier and the preprocessing its input needs.</summary>
@@ -129,6 +138,27 @@ public sealed class VideoManifest
     /// <summary>Gets the face detector settings; the original's Haar cascade when absent.</summary>
     [JsonInclude]
     public FaceDetectorManifest FaceDetector { get; internal set; } = new();
+
+    /// <summary>Gets the region around a detected face that robust mode crops; the detector's box when absent.</summary>
+    [JsonInclude]
+    public FaceCropManifest FaceCrop { get; internal set; } = new();
+}
+
+/// <summary>The region around a detected face that the visual model sees in robust mode, chosen per model set by
+/// measurement (docs/models.md): the detector's box scaled about its centre, optionally made square and moved down.</summary>
+public sealed class FaceCropManifest
+{
+    /// <summary>Gets how much the box is enlarged about its centre. Default 1.</summary>
+    [JsonInclude]
+    public float Scale { get; internal set; } = 1f;
+
+    /// <summary>Gets a value indicating whether the crop is made square (its longer side). Default false.</summary>
+    [JsonInclude]
+    public bool Square { get; internal set; }
+
+    /// <summary>Gets how far the crop's centre moves down, as a fraction of the box height. Default 0.</summary>
+    [JsonInclude]
+    public float ShiftY { get; internal set; }
 }
 
 /// <summary>The face detector a model set was trained with.</summary>

@@ -127,6 +127,9 @@ public sealed class ModelSet
     /// <returns>New options.</returns>
     public SileroVoiceActivityOptions CreateVoiceActivityOptions() => VoiceActivityOptions(Manifest);
 
+    /// <summary>Gets the recognition mode the manifest starts recognizers in.</summary>
+    public RecognitionMode Mode => Manifest.Mode == "original" ? RecognitionMode.Original : RecognitionMode.Robust;
+
     /// <summary>Gets the path of a model file the caller needs, or fails naming what the set lacks.</summary>
     internal string Require(string? path, string what) =>
         path ?? throw new ModelMismatchException($"Model set '{Manifest.Name}' ({Directory}): expected {what}, found none in its {ModelManifest.FileName}.");
@@ -138,6 +141,8 @@ public sealed class ModelSet
         Normalize = m.Audio.Normalize,
         NormalizationEpsilon = m.Audio.NormalizationEpsilon,
         SilenceRmsThreshold = m.Audio.SilenceRmsThreshold,
+        SilenceFloorRms = m.Audio.SilenceFloorRms,
+        VoiceActivityAfterRmsGate = m.Audio.VoiceActivity is not null,
     };
 
     private static VideoPreprocessingOptions VideoOptions(ModelManifest m) => new()
@@ -148,6 +153,9 @@ public sealed class ModelSet
         Std = [.. m.Video.Std],
         ChannelOrder = m.Video.ChannelOrder == "rgb" ? ChannelOrder.Rgb : ChannelOrder.Bgr,
         EmptyVideoFrameCount = m.Video.EmptyVideoFrameCount,
+        FaceCropScale = m.Video.FaceCrop.Scale,
+        SquareFaceCrop = m.Video.FaceCrop.Square,
+        FaceCropShiftY = m.Video.FaceCrop.ShiftY,
     };
 
     private static HaarDetectorOptions HaarOptions(ModelManifest m) => new()
@@ -197,6 +205,7 @@ public sealed class ModelSet
             ValidateLate(m, path, Require);
         }
 
+        Require(m.Mode is "robust" or "original", "mode", "\"robust\" or \"original\"", m.Mode);
         Require(m.Video.ChannelOrder is "bgr" or "rgb", "video.channelOrder", "\"bgr\" or \"rgb\"", m.Video.ChannelOrder);
         Require(m.Video.FaceDetector.Type is "haar" or "blazeface", "video.faceDetector.type", "\"haar\" or \"blazeface\"", m.Video.FaceDetector.Type);
         Require(

@@ -23,7 +23,8 @@ internal static class ModelSetParts
         ? new BlazeFaceDetector(path, set.CreateBlazeFaceDetectorOptions(), options)
         : new HaarFaceDetector(options: set.CreateHaarDetectorOptions());
 
-    public static SileroVoiceActivity? VoiceActivity(ModelSet set, OnnxRuntimeOptions? options) => set.VoiceActivityPath is { } path
+    /// <summary>The set's own detector, or the built-in Silero VAD that robust mode needs for sets without one.</summary>
+    public static SileroVoiceActivity VoiceActivity(ModelSet set, OnnxRuntimeOptions? options) => set.VoiceActivityPath is { } path
         ? new SileroVoiceActivity(path, set.CreateVoiceActivityOptions(), options)
-        : null;
+        : SileroVoiceActivity.CreateBuiltIn(set.CreateVoiceActivityOptions(), options);
 }

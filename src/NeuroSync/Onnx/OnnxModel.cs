@@ -19,9 +19,20 @@ internal sealed class OnnxModel : IDisposable
     private int _disposed;
 
     public OnnxModel(string path, IReadOnlyList<TensorSpec> inputs, IReadOnlyList<TensorSpec> outputs, OnnxRuntimeOptions options)
+        : this(path, sessionOptions => new InferenceSession(path, sessionOptions), inputs, outputs, options)
+    {
+    }
+
+    /// <summary>Opens a model held in memory (one embedded in this assembly); <paramref name="name"/> stands for its path in messages.</summary>
+    public OnnxModel(string name, byte[] model, IReadOnlyList<TensorSpec> inputs, IReadOnlyList<TensorSpec> outputs, OnnxRuntimeOptions options)
+        : this(name, sessionOptions => new InferenceSession(model, sessionOptions), inputs, outputs, options)
+    {
+    }
+
+    private OnnxModel(string path, Func<SessionOptions, InferenceSession> open, IReadOnlyList<TensorSpec> inputs, IReadOnlyList<TensorSpec> outputs, OnnxRuntimeOptions options)
     {
         Path = path;
-        (_session, ExecutionProvider, ProviderFallbackReason) = CreateSession(path, options);
+        (_session, ExecutionProvider, ProviderFallbackReason) = CreateSession(path, open, options);
         try
         {
             Check(_session.InputMetadata, inputs, "input");
@@ -78,7 +89,7 @@ internal sealed class OnnxModel : IDisposable
         }
     }
 
-    private static (InferenceSession Session, OnnxExecutionProvider Provider, string? FallbackReason) CreateSession(string path, OnnxRuntimeOptions options)
+    private static (InferenceSession Session, OnnxExecutionProvider Provider, string? FallbackReason) CreateSession(string path, Func<SessionOptions, InferenceSession> open, OnnxRuntimeOptions options)
     {
         try
         {
@@ -88,7 +99,7 @@ internal sealed class OnnxModel : IDisposable
                 try
                 {
                     using var cuda = CreateSessionOptions(options, useCuda: true);
-                    return (new InferenceSession(path, cuda), OnnxExecutionProvider.Cuda, null);
+                    return (open(cuda), OnnxExecutionProvider.Cuda, null);
                 }
                 catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
                 {
@@ -108,7 +119,7 @@ internal sealed class OnnxModel : IDisposable
             }
 
             using var cpu = CreateSessionOptions(options, useCuda: false);
-            return (new InferenceSession(path, cpu), OnnxExecutionProvider.Cpu, fallbackReason);
+            return (open(cpu), OnnxExecutionProvider.Cpu, fallbackReason);
         }
         catch (Exception ex) when (ex is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException)
         {

@@ -27,6 +27,19 @@ public sealed class VideoPreprocessingOptions
     /// <summary>Gets or sets the luma standard deviation (0 to 255) below which a frame is near-uniform: a covered camera. Default 6.</summary>
     public float CoveredLumaStdDev { get; set; } = 6f;
 
+    /// <summary>Gets or sets how much the face box is enlarged about its centre before it is cropped, in
+    /// <see cref="RecognitionMode.Robust"/> (the original crops the detector's box as it is). The crop is then clipped to
+    /// the frame. Default 1.</summary>
+    public float FaceCropScale { get; set; } = 1f;
+
+    /// <summary>Gets or sets a value indicating whether, in <see cref="RecognitionMode.Robust"/>, the face crop is made
+    /// square (its longer side) before scaling, so the resize to <see cref="CropSize"/> keeps the face's proportions. Default false.</summary>
+    public bool SquareFaceCrop { get; set; }
+
+    /// <summary>Gets or sets how far, in <see cref="RecognitionMode.Robust"/>, the crop's centre moves down, as a fraction
+    /// of the face box's height (negative: up). Default 0.</summary>
+    public float FaceCropShiftY { get; set; }
+
     /// <summary>Checks every setting.</summary>
     /// <exception cref="ArgumentException">A setting is out of range; the message names it and the accepted range.</exception>
     public void Validate()
@@ -38,6 +51,8 @@ public sealed class VideoPreprocessingOptions
         Require(Std is { Length: 3 } && Std.All(s => float.IsFinite(s) && s > 0), nameof(Std), "expected 3 finite positive values");
         Require(TooDarkMeanLuma is >= 0 and <= 255, nameof(TooDarkMeanLuma), $"expected 0 to 255, found {TooDarkMeanLuma}");
         Require(CoveredLumaStdDev is >= 0 and <= 255, nameof(CoveredLumaStdDev), $"expected 0 to 255, found {CoveredLumaStdDev}");
+        Require(FaceCropScale is >= 0.25f and <= 4f, nameof(FaceCropScale), $"expected 0.25 to 4, found {FaceCropScale}");
+        Require(FaceCropShiftY is >= -1f and <= 1f, nameof(FaceCropShiftY), $"expected -1 to 1, found {FaceCropShiftY}");
     }
 
     /// <summary>Copies the settings, arrays included.</summary>

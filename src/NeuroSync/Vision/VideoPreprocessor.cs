@@ -47,7 +47,7 @@ public sealed class VideoPreprocessor
     /// <returns><paramref name="frameCount"/> divided by the stride, rounded down.</returns>
     public int SampledFrameCount(int frameCount) => Math.Max(frameCount, 0) / _options.FrameStride;
 
-    /// <summary>Gets how many floats <see cref="Preprocess"/> writes for a clip of <paramref name="frameCount"/> frames.</summary>
+    /// <summary>Gets how many floats <see cref="Preprocess(IReadOnlyList{VideoFrame}, Span{float}, RecognitionMode, CancellationToken)"/> writes for a clip of <paramref name="frameCount"/> frames.</summary>
     /// <param name="frameCount">The number of frames in the clip.</param>
     /// <returns>The tensor length.</returns>
     public int TensorLength(int frameCount)
@@ -61,7 +61,19 @@ public sealed class VideoPreprocessor
     /// <param name="destination">Receives <c>[F, 3, CropSize, CropSize]</c>; at least <see cref="TensorLength"/> floats.</param>
     /// <param name="cancellationToken">Cancels between frames.</param>
     /// <returns>The clip's video status, the number of tensor frames and what was seen in each sampled frame.</returns>
-    public VideoPreprocessingResult Preprocess(IReadOnlyList<VideoFrame> frames, Span<float> destination, CancellationToken cancellationToken = default)
+    public VideoPreprocessingResult Preprocess(IReadOnlyList<VideoFrame> frames, Span<float> destination, CancellationToken cancellationToken = default) =>
+        Preprocess(frames, destination, RecognitionMode.Original, cancellationToken);
+
+    /// <summary>Preprocesses the frames of a clip, judging and cropping them as <paramref name="mode"/> says.</summary>
+    /// <param name="frames">Every frame of the clip, in order (possibly none).</param>
+    /// <param name="destination">Receives <c>[F, 3, CropSize, CropSize]</c>; at least <see cref="TensorLength"/> floats.</param>
+    /// <param name="mode"><see cref="RecognitionMode.Original"/>: every sampled frame is written, the whole frame where no face
+    /// was found. <see cref="RecognitionMode.Robust"/>: a face counts only where its own region is lit and not uniform, it is
+    /// cropped with the face-crop settings, and only such frames are written, one after the other
+    /// (<see cref="VideoPreprocessingResult.TensorFrameCount"/> may then be 0).</param>
+    /// <param name="cancellationToken">Cancels between frames.</param>
+    /// <returns>The clip's video status, the number of tensor frames and what was seen in each sampled frame.</returns>
+    public VideoPreprocessingResult Preprocess(IReadOnlyList<VideoFrame> frames, Span<float> destination, RecognitionMode mode, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(frames);
         int required = RequireTensorLength(frames.Count, destination);
@@ -70,17 +82,17 @@ public sealed class VideoPreprocessor
         if (sampled == 0)
         {
             destination[..required].Clear();
-            return new VideoPreprocessingResult(VideoStatus.NoFrames, _options.EmptyVideoFrameCount, []);
+            return new VideoPreprocessingResult(VideoStatus.NoFrames, mode == RecognitionMode.Robust ? 0 : _options.EmptyVideoFrameCount, []);
         }
 
         var analyses = new FrameAnalysis[sampled];
         for (int i = 0; i < sampled; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            analyses[i] = PreprocessFrame(SampledFrame(frames, i).Image, destination.Slice(i * FrameTensorLength, FrameTensorLength), SampledIndex(i), cancellationToken);
+            analyses[i] = PreprocessFrame(SampledFrame(frames, i).Image, destination.Slice(i * FrameTensorLength, FrameTensorLength), SampledIndex(i), mode, cancellationToken);
         }
 
-        return new VideoPreprocessingResult(Summarise(analyses), sampled, analyses);
+        return Result(analyses, destination, mode);
     }
 
     /// <summary>
@@ -89,13 +101,13 @@ public sealed class VideoPreprocessor
     /// tensor, so the result is the same as the sequential one. Needs the face detector to be thread-safe, as the
     /// recognizer already requires for concurrent calls.
     /// </summary>
-    internal VideoPreprocessingResult PreprocessConcurrently(IReadOnlyList<VideoFrame> frames, Memory<float> destination, CancellationToken cancellationToken)
+    internal VideoPreprocessingResult PreprocessConcurrently(IReadOnlyList<VideoFrame> frames, Memory<float> destination, RecognitionMode mode, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(frames);
         int sampled = SampledFrameCount(frames.Count);
         if (sampled < 2)
         {
-            return Preprocess(frames, destination.Span, cancellationToken);
+            return Preprocess(frames, destination.Span, mode, cancellationToken);
         }
 
         RequireTensorLength(frames.Count, destination.Span);
@@ -111,7 +123,7 @@ public sealed class VideoPreprocessor
         try
         {
             Parallel.For(0, sampled, new ParallelOptions { CancellationToken = cancellationToken }, i =>
-                analyses[i] = PreprocessFrame(images[i], destination.Slice(i * FrameTensorLength, FrameTensorLength).Span, SampledIndex(i), cancellationToken));
+                analyses[i] = PreprocessFrame(images[i], destination.Slice(i * FrameTensorLength, FrameTensorLength).Span, SampledIndex(i), mode, cancellationToken));
         }
         catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
         {
@@ -120,7 +132,31 @@ public sealed class VideoPreprocessor
             throw;
         }
 
-        return new VideoPreprocessingResult(Summarise(analyses), sampled, analyses);
+        return Result(analyses, destination.Span, mode);
+    }
+
+    /// <summary>The clip's result; in robust mode the usable frames are first moved together at the front of the tensor.</summary>
+    private VideoPreprocessingResult Result(FrameAnalysis[] analyses, Span<float> destination, RecognitionMode mode)
+    {
+        int written = analyses.Length;
+        if (mode == RecognitionMode.Robust)
+        {
+            written = 0;
+            for (int i = 0; i < analyses.Length; i++)
+            {
+                if (analyses[i].Status == VideoStatus.Available)
+                {
+                    if (written != i)
+                    {
+                        destination.Slice(i * FrameTensorLength, FrameTensorLength).CopyTo(destination.Slice(written * FrameTensorLength, FrameTensorLength));
+                    }
+
+                    written++;
+                }
+            }
+        }
+
+        return new VideoPreprocessingResult(Summarise(analyses), written, analyses);
     }
 
     private int RequireTensorLength(int frameCount, ReadOnlySpan<float> destination)
@@ -148,7 +184,7 @@ public sealed class VideoPreprocessor
     /// <param name="cancellationToken">Cancels the face search.</param>
     /// <returns>What was seen in the frame (with frame index 0).</returns>
     public FrameAnalysis PreprocessFrame(Image<Rgb24> image, Span<float> destination, CancellationToken cancellationToken = default) =>
-        PreprocessFrame(image, destination, 0, cancellationToken);
+        PreprocessFrame(image, destination, 0, RecognitionMode.Original, cancellationToken);
 
     /// <summary>Turns one normalised frame of the tensor back into an image (for inspection: what the encoder sees).</summary>
     /// <param name="frameTensor">One frame, <c>[3, CropSize, CropSize]</c>.</param>
@@ -181,7 +217,7 @@ public sealed class VideoPreprocessor
         return image;
     }
 
-    private FrameAnalysis PreprocessFrame(Image<Rgb24> image, Span<float> destination, int frameIndex, CancellationToken cancellationToken)
+    private FrameAnalysis PreprocessFrame(Image<Rgb24> image, Span<float> destination, int frameIndex, RecognitionMode mode, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
         if (destination.Length < FrameTensorLength)
@@ -189,17 +225,49 @@ public sealed class VideoPreprocessor
             throw new ArgumentException($"Frame tensor: expected at least {FrameTensorLength} floats, found {destination.Length}.", nameof(destination));
         }
 
-        var (mean, stdDev) = LumaStatistics(image);
+        var whole = new FaceBox(0, 0, image.Width, image.Height);
+        var (mean, stdDev) = LumaStatistics(image, whole);
         IReadOnlyList<FaceBox> faces = _detector.DetectFaces(image, cancellationToken);
         FaceBox? face = Largest(faces, image.Width, image.Height);
-        VideoStatus status = face is not null ? VideoStatus.Available
-            : mean < _options.TooDarkMeanLuma ? VideoStatus.TooDark
-            : stdDev < _options.CoveredLumaStdDev ? VideoStatus.Covered
-            : VideoStatus.NoFace;
+        VideoStatus status = face is not null ? VideoStatus.Available : Lighting(mean, stdDev, VideoStatus.NoFace);
+        if (mode == RecognitionMode.Original)
+        {
+            WriteCrop(image, face ?? whole, destination[..FrameTensorLength]);
+            return new FrameAnalysis(frameIndex, status, face, mean, stdDev);
+        }
 
-        var region = face ?? new FaceBox(0, 0, image.Width, image.Height);
-        WriteCrop(image, region, destination[..FrameTensorLength]);
+        // The original trusts any face the detector returns; a face in the dark or behind a hand is no evidence.
+        if (face is { } found)
+        {
+            var (faceMean, faceStdDev) = LumaStatistics(image, found);
+            status = Lighting(faceMean, faceStdDev, VideoStatus.Available);
+            if (status == VideoStatus.Available)
+            {
+                WriteCrop(image, FaceCrop(found, image.Width, image.Height), destination[..FrameTensorLength]);
+            }
+        }
+
         return new FrameAnalysis(frameIndex, status, face, mean, stdDev);
+    }
+
+    private VideoStatus Lighting(float mean, float stdDev, VideoStatus otherwise) =>
+        mean < _options.TooDarkMeanLuma ? VideoStatus.TooDark
+        : stdDev < _options.CoveredLumaStdDev ? VideoStatus.Covered
+        : otherwise;
+
+    /// <summary>The region a robust crop takes around a face: scaled about its (shifted) centre, square if asked, clipped to the frame.</summary>
+    private FaceBox FaceCrop(FaceBox face, int width, int height)
+    {
+        float w = face.Width * _options.FaceCropScale, h = face.Height * _options.FaceCropScale;
+        if (_options.SquareFaceCrop)
+        {
+            w = h = MathF.Max(w, h);
+        }
+
+        float cx = face.X + (face.Width / 2f), cy = face.Y + (face.Height / 2f) + (_options.FaceCropShiftY * face.Height);
+        int x0 = Math.Clamp((int)MathF.Round(cx - (w / 2)), 0, width - 1), y0 = Math.Clamp((int)MathF.Round(cy - (h / 2)), 0, height - 1);
+        int x1 = Math.Clamp((int)MathF.Round(cx + (w / 2)), x0 + 1, width), y1 = Math.Clamp((int)MathF.Round(cy + (h / 2)), y0 + 1, height);
+        return face with { X = x0, Y = y0, Width = x1 - x0, Height = y1 - y0 };
     }
 
     private void WriteCrop(Image<Rgb24> image, FaceBox region, Span<float> destination)
@@ -261,15 +329,15 @@ public sealed class VideoPreprocessor
         return best;
     }
 
-    private static (float Mean, float StdDev) LumaStatistics(Image<Rgb24> image)
+    private static (float Mean, float StdDev) LumaStatistics(Image<Rgb24> image, FaceBox region)
     {
         long sum = 0, squares = 0;
-        for (int y = 0; y < image.Height; y++)
+        for (int y = region.Y; y < region.Y + region.Height; y++)
         {
-            GrayscaleConverter.AddLumaSums(MemoryMarshal.AsBytes(image.DangerousGetPixelRowMemory(y).Span), ref sum, ref squares);
+            GrayscaleConverter.AddLumaSums(MemoryMarshal.AsBytes(image.DangerousGetPixelRowMemory(y).Span.Slice(region.X, region.Width)), ref sum, ref squares);
         }
 
-        double n = (double)image.Width * image.Height;
+        double n = (double)region.Width * region.Height;
         double mean = sum / n;
         return ((float)mean, (float)Math.Sqrt(Math.Max(0, (squares / n) - (mean * mean))));
     }

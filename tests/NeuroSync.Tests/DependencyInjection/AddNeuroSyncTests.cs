@@ -42,6 +42,7 @@ public class AddNeuroSyncTests
             ["NeuroSync:ComputeContributions"] = "false",
             ["NeuroSync:ModalityScheduling"] = "Overlapped",
             ["NeuroSync:OnnxRuntime:AllowSpinning"] = "true",
+            ["NeuroSync:Mode"] = "Original",
         }).Build();
         using ServiceProvider provider = Build(s => s.AddNeuroSync(configuration.GetSection(NeuroSyncOptions.SectionName)));
 
@@ -52,7 +53,8 @@ public class AddNeuroSyncTests
         Assert.Equal(1, options.OnnxRuntime.IntraOpNumThreads);
         Assert.True(options.OnnxRuntime.AllowSpinning);
         Assert.Equal(ModalityScheduling.Overlapped, options.ModalityScheduling);
-        Assert.Equal(AudioStatus.Silent, prediction.Mask.Audio); // rms 0.129 is below the 0.5 override
+        Assert.Equal(RecognitionMode.Original, options.Mode);
+        Assert.Equal(AudioStatus.Silent, prediction.Mask.Audio); // rms 0.129 is below the 0.5 override, which only the original's RMS gate obeys
         Assert.Null(prediction.Contributions);
         Assert.Equal(1 * 3 * 224 * 224, provider.GetRequiredService<VideoPreprocessor>().TensorLength(1));
     }
@@ -139,7 +141,8 @@ public class AddNeuroSyncTests
                 s.AddSingleton<IFaceDetector>(detector);
             }
 
-            s.AddNeuroSync(o => o.ModelPath = PipelineCases.TinyModels);
+            // The test detector's fixed box lands on a flat patch of the frame, which robust mode would call covered.
+            s.AddNeuroSync(o => (o.ModelPath, o.Mode) = (PipelineCases.TinyModels, RecognitionMode.Original));
             if (!before)
             {
                 s.AddSingleton<IFaceDetector>(detector);

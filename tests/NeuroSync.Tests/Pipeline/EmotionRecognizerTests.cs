@@ -111,7 +111,7 @@ public sealed class EmotionRecognizerTests(TinyModelsFixture models) : IClassFix
     [Fact]
     public async Task Dispose_ThenRecognize_ThrowsObjectDisposed()
     {
-        var recognizer = EmotionRecognizer.Create(PipelineCases.TinyModels);
+        var recognizer = EmotionRecognizer.Create(PipelineCases.TinyModels, configure: o => o.Mode = RecognitionMode.Original);
         recognizer.Dispose();
         recognizer.Dispose();
         await Assert.ThrowsAsync<ObjectDisposedException>(() => recognizer.RecognizeAsync(new EmotionInput()));
@@ -122,7 +122,8 @@ public sealed class EmotionRecognizerTests(TinyModelsFixture models) : IClassFix
         (IVisualEncoder)models.Recognizer.GetService(typeof(IVisualEncoder))!,
         (IFusionEngine)models.Recognizer.GetService(typeof(IFusionEngine))!,
         new AudioPreprocessor(),
-        new VideoPreprocessor());
+        new VideoPreprocessor(),
+        new EmotionRecognizerOptions { Mode = RecognitionMode.Original });
 
     /// <summary>Counts encoder runs and keeps the last output, passing everything else through.</summary>
     private sealed class CountingAudioEncoder(IAudioEncoder inner) : IAudioEncoder

@@ -41,7 +41,7 @@ public sealed class ModalitySchedulingTests(TinyModelsFixture models) : IClassFi
     [InlineData(ModalityScheduling.Overlapped)]
     public async Task EveryScheduling_GivesTheGoldenPrediction(ModalityScheduling scheduling)
     {
-        using var recognizer = EmotionRecognizer.Create(PipelineCases.TinyModels, configure: o => o.ModalityScheduling = scheduling);
+        using var recognizer = EmotionRecognizer.Create(PipelineCases.TinyModels, configure: o => { o.ModalityScheduling = scheduling; o.Mode = RecognitionMode.Original; });
         using var clip = EmotionRecognizerParityTests.Clip.Load(SpeechAndFace);
 
         EmotionPrediction prediction = await recognizer.RecognizeAsync(clip.Input);
@@ -54,7 +54,7 @@ public sealed class ModalitySchedulingTests(TinyModelsFixture models) : IClassFi
     [Fact]
     public async Task Create_Configure_ChangesTheSettingsFilledFromTheManifest()
     {
-        using var recognizer = EmotionRecognizer.Create(PipelineCases.TinyModels, configure: o => o.ComputeContributions = false);
+        using var recognizer = EmotionRecognizer.Create(PipelineCases.TinyModels, configure: o => { o.ComputeContributions = false; o.Mode = RecognitionMode.Original; });
         using var clip = EmotionRecognizerParityTests.Clip.Load(SpeechAndFace);
 
         EmotionPrediction prediction = await recognizer.RecognizeAsync(clip.Input);
@@ -77,7 +77,7 @@ public sealed class ModalitySchedulingTests(TinyModelsFixture models) : IClassFi
         (IFusionEngine)models.Recognizer.GetService(typeof(IFusionEngine))!,
         new AudioPreprocessor(),
         new VideoPreprocessor(new TrackedFaceDetector(new HaarFaceDetector(), tracker)),
-        new EmotionRecognizerOptions { ModalityScheduling = scheduling });
+        new EmotionRecognizerOptions { ModalityScheduling = scheduling, Mode = RecognitionMode.Original });
 
     /// <summary>Sees whether the audio encoder and the video path's face search ever run at the same time. The first call of
     /// each waits (up to <paramref name="meetingTime"/>) for the other to start, so paths that overlap are always caught inside

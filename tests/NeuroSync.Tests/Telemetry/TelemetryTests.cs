@@ -14,7 +14,7 @@ public sealed class TelemetryTests
     public async Task RecognizeAsync_WithMeterFactory_EmitsDurationsAndPredictionCounter()
     {
         using var meterFactory = new TestMeterFactory();
-        using var recognizer = EmotionRecognizer.Create(PipelineCases.TinyModels, meterFactory: meterFactory);
+        using var recognizer = EmotionRecognizer.Create(PipelineCases.TinyModels, meterFactory: meterFactory, configure: o => o.Mode = RecognitionMode.Original);
         var measurements = new ConcurrentBag<(string Instrument, double Value, Dictionary<string, object?> Tags)>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
@@ -54,7 +54,7 @@ public sealed class TelemetryTests
             ActivityStopped = stopped.Add,
         };
         ActivitySource.AddActivityListener(listener);
-        using var recognizer = EmotionRecognizer.Create(PipelineCases.TinyModels);
+        using var recognizer = EmotionRecognizer.Create(PipelineCases.TinyModels, configure: o => o.Mode = RecognitionMode.Original);
         using var clip = EmotionRecognizerParityTests.Clip.Load(PipelineCases.Load().Cases.Single(c => c.Case == "two_faces"));
 
         ActivityTraceId trace;
@@ -78,7 +78,7 @@ public sealed class TelemetryTests
     {
         var logs = new TestLoggerProvider();
         using var factory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
-        using var recognizer = EmotionRecognizer.Create(PipelineCases.TinyModels, loggerFactory: factory);
+        using var recognizer = EmotionRecognizer.Create(PipelineCases.TinyModels, loggerFactory: factory, configure: o => o.Mode = RecognitionMode.Original);
         var stereo44k = AudioClip.ReadWav(TestFiles.Path("Audio", "speechlike_stereo_44100_pcm16.wav"));
 
         await recognizer.RecognizeAsync(new EmotionInput { Audio = stereo44k });

@@ -26,7 +26,7 @@ public class VideoPreprocessorTests
             float[] concurrent = new float[sequential.Length];
 
             VideoPreprocessingResult expected = preprocessor.Preprocess(frames, sequential);
-            VideoPreprocessingResult actual = preprocessor.PreprocessConcurrently(frames, concurrent, CancellationToken.None);
+            VideoPreprocessingResult actual = preprocessor.PreprocessConcurrently(frames, concurrent, RecognitionMode.Original, CancellationToken.None);
 
             Assert.Equal(sequential, concurrent);
             Assert.Equal(expected.Status, actual.Status);
@@ -46,7 +46,7 @@ public class VideoPreprocessorTests
         var preprocessor = new VideoPreprocessor(new TestFaceDetector(), new VideoPreprocessingOptions { FrameStride = 1 });
         VideoFrame[] frames = [new VideoFrame(image), null!, new VideoFrame(image)];
 
-        Assert.Throws<ArgumentException>(() => preprocessor.PreprocessConcurrently(frames, new float[preprocessor.TensorLength(3)], CancellationToken.None));
+        Assert.Throws<ArgumentException>(() => preprocessor.PreprocessConcurrently(frames, new float[preprocessor.TensorLength(3)], RecognitionMode.Original, CancellationToken.None));
     }
 
     [Theory]
