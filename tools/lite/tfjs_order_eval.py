@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Evaluates a converted ONNX file with TF.js's own float32 arithmetic, to verify the conversion exactly.
+"""Evaluates the converted ONNX files with TF.js's own float32 arithmetic, to verify the conversion exactly.
 
 ONNX Runtime and TF.js's CPU backend both compute in float32 but sum a convolution's products in different orders,
 so on BlazeFace, whose raw outputs reach |589| after 36 layers, they differ in the last few units in the last place
@@ -12,8 +12,11 @@ the summation order and rounding of @tensorflow/tfjs-backend-cpu 4.22.0's kernel
                   a double-precision multiply-add rounded to float32); padded taps skipped; bias added afterwards,
                   as _FusedConv2D does (conv, then add, then relu)
   ReduceMean      each value divided by the count in float32, then summed in double in row-major order (mean kernel)
+  AveragePool     the window summed in double, row by row, divided by the count in double, rounded (pool utils)
+  MatMul          the shared dimension in blocks of 48 (the backend's blockSize): each block's products summed in
+                  double, then added into the float32 output (batchMatMul)
   Softmax         max, subtract, exp in double rounded to float32, sum in double, divide (softmax kernel)
-  the rest        exact in float32 (Add, Relu, Pad, MaxPool, Transpose, Reshape, Identity)
+  the rest        exact in float32 (Add, Sub, Mul, Div, Relu, Pad, MaxPool, Transpose, Reshape, Identity)
 
 If the conversion is right the outputs equal TF.js's stored outputs to the last bit (max abs diff 0); any wrong
 weight, pad, stride, layout or op shows up far above float32 rounding. With --float64 it evaluates the same graph
@@ -53,6 +56,26 @@ class Float32TfjsOrder:
         return total.astype(np.float32)
 
     @staticmethod
+    def avg_pool_window(windows):
+        # pool_utils.js: `avgValue += pixel` from 0 in double over the window's rows and columns, then `avgValue / count`.
+        total = np.zeros(windows[0].shape, np.float64)
+        for w in windows:
+            total += w.astype(np.float64)
+        return (total / len(windows)).astype(np.float32)
+
+    @staticmethod
+    def matmul(a, b):
+        # BatchMatMul.js: for each block of 48 along k, `sum += aVal * bVal` from 0.0 in double, then
+        # `resVals[...] += sum` into the float32 output.
+        out = np.zeros((a.shape[0], b.shape[1]), np.float32)
+        for k0 in range(0, a.shape[1], 48):
+            block = np.zeros(out.shape, np.float64)
+            for k in range(k0, min(k0 + 48, a.shape[1])):
+                block += a[:, k:k + 1].astype(np.float64) * b[k:k + 1, :].astype(np.float64)
+            out = (out.astype(np.float64) + block).astype(np.float32)
+        return out
+
+    @staticmethod
     def softmax(x):
         shifted = x - x.max(axis=-1, keepdims=True)
         e = np.exp(shifted.astype(np.float64)).astype(np.float32)
@@ -74,6 +97,14 @@ class Float64:
     @staticmethod
     def mean_hw(x):
         return x.mean(axis=(2, 3))
+
+    @staticmethod
+    def avg_pool_window(windows):
+        return sum(windows) / len(windows)
+
+    @staticmethod
+    def matmul(a, b):
+        return a @ b
 
     @staticmethod
     def softmax(x):
@@ -129,6 +160,19 @@ def max_pool(x, node):
     return y
 
 
+def avg_pool(arith, x, node):
+    attrs = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
+    kh, kw = attrs["kernel_shape"]
+    sh, sw = attrs["strides"]
+    if any(attrs.get("pads", [0, 0, 0, 0])) or attrs.get("ceil_mode", 0) or attrs.get("auto_pad", b"NOTSET") not in (b"NOTSET", "NOTSET"):
+        raise ValueError(f"{node.name}: only an unpadded average pool is supported")
+    n, c, h, wd = x.shape
+    oh = (h - kh) // sh + 1
+    ow = (wd - kw) // sw + 1
+    windows = [x[:, :, r:r + sh * (oh - 1) + 1:sh, s:s + sw * (ow - 1) + 1:sw] for r in range(kh) for s in range(kw)]
+    return arith.avg_pool_window(windows)
+
+
 def evaluate(model, feeds, arith):
     values = {k: v.astype(arith.dtype) for k, v in feeds.items()}
     for init in model.graph.initializer:
@@ -142,6 +186,18 @@ def evaluate(model, feeds, arith):
             out = conv(arith, ins[0], ins[1], ins[2] if len(ins) > 2 else None, node)
         elif op == "Add":
             out = ins[0] + ins[1]
+        elif op == "Sub":
+            out = ins[0] - ins[1]
+        elif op == "Mul":
+            out = ins[0] * ins[1]
+        elif op == "Div":
+            out = ins[0] / ins[1]
+        elif op == "MatMul":
+            if ins[0].ndim != 2 or ins[1].ndim != 2:
+                raise ValueError(f"{node.name}: only a 2-D MatMul is supported")
+            out = arith.matmul(ins[0], ins[1])
+        elif op == "AveragePool":
+            out = avg_pool(arith, ins[0], node)
         elif op == "Relu":
             out = np.maximum(ins[0], 0).astype(arith.dtype)
         elif op == "Transpose":
@@ -178,15 +234,18 @@ def inputs(data_dir, dtype):
     emotion = (faces / np.float32(255) - np.float32(0.5)) * np.float32(2)
     image = np.load(os.path.join(data_dir, "blazeface_input.npy")).astype(np.float32)[None]
     blaze = image / np.float32(127.5) - np.float32(1)
-    return emotion.astype(dtype), blaze.astype(dtype)
+    # face-api's FaceExpressionNet normalises inside the graph: its input is the RGB pixels as they are.
+    expression = np.load(os.path.join(data_dir, "face_expression_inputs.npy")).astype(np.float32)
+    return emotion.astype(dtype), blaze.astype(dtype), expression.astype(dtype)
 
 
 def cases(data_dir):
-    """(ONNX file, input, {output name: TF.js output file}) for the two converted graphs."""
-    emotion_in, blaze_in = inputs(data_dir, np.float32)
+    """(ONNX file, input, {output name: TF.js output file}) for the three converted graphs."""
+    emotion_in, blaze_in, expression_in = inputs(data_dir, np.float32)
     return [
         ("emotion_fer.onnx", emotion_in, {"Identity": "emotion_expected.npy"}),
         ("blazeface.onnx", blaze_in, {f"Identity{s}": f"blazeface_expected_Identity{s}.npy" for s in ("", "_1", "_2", "_3")}),
+        ("face_expression.onnx", expression_in, {"probabilities": "face_expression_expected.npy"}),
     ]
 
 

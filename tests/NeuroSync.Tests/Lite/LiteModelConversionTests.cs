@@ -5,7 +5,8 @@ using Xunit.Abstractions;
 namespace NeuroSync.Tests.Lite;
 
 /// <summary>
-/// The committed ONNX conversions of the TF.js graphs (tools/lite/tfjs_to_onnx.py) against the original graphs' outputs,
+/// The committed ONNX conversions of the TF.js graphs (tools/lite/tfjs_to_onnx.py) and of face-api's FaceExpressionNet
+/// (tools/lite/faceapi_expression_to_onnx.py) against the original networks' outputs,
 /// computed by @tensorflow/tfjs on the same inputs (tools/lite/verify.sh wrote TestData/Lite/*_expected*.npy).
 /// </summary>
 public sealed class LiteModelConversionTests(ITestOutputHelper output)
@@ -21,6 +22,30 @@ public sealed class LiteModelConversionTests(ITestOutputHelper output)
         float[] actual = Run("emotion_fer.onnx", "input_1", input, [shape[0], shape[1], shape[2], 1], ["Identity"])[0];
 
         AssertClose(expected, actual, "emotion");
+    }
+
+    [Fact]
+    public void FaceExpressionNet_CommittedOnnx_MatchesFaceApiOutputs()
+    {
+        var (pixels, shape) = Npy.ReadUInt8(TestFiles.Path("Lite", "face_expression_inputs.npy"));
+        // face-api's FaceExpressionNet normalises inside the graph: the input is RGB in 0..255, NHWC, N free.
+        float[] input = [.. pixels.Select(p => (float)p)];
+        var (expected, expectedShape) = Npy.ReadFloat32(TestFiles.Path("Lite", "face_expression_expected.npy"));
+        Assert.Equal([shape[0], 7], expectedShape);
+
+        using (var session = new InferenceSession(LiteModels.File("face_expression.onnx")))
+        {
+            var inputMeta = Assert.Single(session.InputMetadata);
+            var outputMeta = Assert.Single(session.OutputMetadata);
+            Assert.Equal("input", inputMeta.Key);
+            Assert.Equal([-1, 112, 112, 3], inputMeta.Value.Dimensions);
+            Assert.Equal("probabilities", outputMeta.Key);
+            Assert.Equal([-1, 7], outputMeta.Value.Dimensions);
+        }
+
+        float[] actual = Run("face_expression.onnx", "input", input, [shape[0], shape[1], shape[2], shape[3]], ["probabilities"])[0];
+
+        AssertClose(expected, actual, "face_expression");
     }
 
     [Fact]
