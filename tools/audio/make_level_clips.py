@@ -7,12 +7,16 @@ silence before and after, a faint room-noise floor) and the clips that must not 
 near-silence, steady noise of several colours and levels, and mains hum.
 
 Output: OUT/speech/*.wav, OUT/nonspeech/*.wav (16-bit PCM, 16 kHz mono) and OUT/clips.csv (file,kind,rms).
-Usage: /usr/bin/python3 tools/audio/make_level_clips.py OUT [--levels 0.002,0.004,0.008] [--seed 1]
+Usage: /usr/bin/python3 tools/audio/make_level_clips.py OUT [--levels 0.002,0.004,0.008] [--seed 1] [--only REGEX]
+The committed test clips (tests/NeuroSync.Tests/TestData/Audio/Levels) are:
+  make_level_clips.py tests/NeuroSync.Tests/TestData/Audio/Levels --levels 0.002 \
+      --only '^(speech/(en_0|de_0|cmn_0)_|nonspeech/(white_rms0.0003|hum50_rms0.01|pink_rms0.05)\.)' 
 Needs espeak-ng (apt-get install espeak-ng) and python3-numpy; nothing here comes from an emotion data set.
 """
 import argparse
 import csv
 import os
+import re
 import subprocess
 import tempfile
 import wave
@@ -86,9 +90,14 @@ def main():
     parser.add_argument("out")
     parser.add_argument("--levels", default="0.002,0.004,0.008")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--only", help="keep only the clips whose path matches this regular expression")
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
     levels = [float(v) for v in args.levels.split(",")]
+
+    def keep(path):
+        return args.only is None or re.search(args.only, path) is not None
+
     os.makedirs(os.path.join(args.out, "speech"), exist_ok=True)
     os.makedirs(os.path.join(args.out, "nonspeech"), exist_ok=True)
     rows = []
@@ -100,7 +109,8 @@ def main():
                 clip = np.concatenate([np.zeros(lead), at_rms(speech, level), np.zeros(tail)])
                 clip += at_rms(pink(rng, len(clip)), level / 30)  # room noise about 30 dB under the voice
                 name = f"speech/{lang}_{i}_rms{level:g}.wav"
-                rows.append((name, "speech", write(os.path.join(args.out, name), clip)))
+                if keep(name):
+                    rows.append((name, "speech", write(os.path.join(args.out, name), clip)))
     n = 3 * RATE
     non_speech = {"digital_silence": np.zeros(n), "dither_1lsb": rng.integers(-1, 2, n) / 32768.0}
     for level in [1e-4, 3e-4, 0.002, 0.01, 0.05]:
@@ -112,7 +122,8 @@ def main():
         non_speech[f"hum50_rms{level:g}"] = at_rms(hum, level)
     for name, x in non_speech.items():
         path = f"nonspeech/{name}.wav"
-        rows.append((path, "nonspeech", write(os.path.join(args.out, path), x)))
+        if keep(path):
+            rows.append((path, "nonspeech", write(os.path.join(args.out, path), x)))
     with open(os.path.join(args.out, "clips.csv"), "w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["file", "kind", "rms"])
