@@ -36,6 +36,9 @@ internal static class Tolerances
     /// <summary>Deep converted outputs with large raw values (BlazeFace logits up to |589|): max |diff| / max |expected| per output.</summary>
     public const float ConvertedModelRelative = 1e-5f;
 
+    /// <summary>Predicted probabilities against a reference computed outside the SDK (max abs).</summary>
+    public const double Probability = 1e-4;
+
     /// <summary>A BlazeFace box against the Haar box of the same face: different detectors, different box conventions.</summary>
     public const double DetectorAgreementIoU = 0.5;
 }

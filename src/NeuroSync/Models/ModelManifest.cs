@@ -72,6 +72,10 @@ public sealed class AudioManifest
     /// fusion; absent in a late-fusion set without an audio classifier, whose audio is only probed for speech.</summary>
     public OnnxModelManifest? Model { get; init; }
 
+    /// <summary>Gets the speech-emotion classifier of a late-fusion set (a user's own ONNX model, for example one exported from
+    /// a fine-tuned Wav2Vec2); when absent the audio only decides availability and the silence override.</summary>
+    public AudioClassifierManifest? Classifier { get; init; }
+
     /// <summary>Gets the voice-activity detector that decides whether audio above the RMS gate holds speech; none when absent
     /// (the original system's behaviour).</summary>
     public VoiceActivityManifest? VoiceActivity { get; init; }
@@ -249,6 +253,27 @@ public sealed class VisualClassifierManifest
     /// <summary>Gets the standard deviation the gray value is divided by. Default 0.5 (so the input spans [-1, 1]).</summary>
     [JsonInclude]
     public float Std { get; internal set; } = 0.5f;
+}
+
+/// <summary>A speech-emotion classifier: the preprocessed audio window in (<c>[1, audio.maxSamples]</c> at <c>audio.sampleRate</c>,
+/// Wav2Vec2-normalised when <c>audio.normalize</c>), one score per label out.</summary>
+public sealed class AudioClassifierManifest
+{
+    /// <summary>Gets the file name, relative to the model folder.</summary>
+    public required string File { get; init; }
+
+    /// <summary>Gets the name of the input tensor, <c>[1, maxSamples]</c>.</summary>
+    public required string Input { get; init; }
+
+    /// <summary>Gets the name of the output tensor, <c>[1, labels]</c>.</summary>
+    public required string Output { get; init; }
+
+    /// <summary>Gets the classifier's labels in its output order; they are matched to the set's labels by name.</summary>
+    public required IReadOnlyList<string> Labels { get; init; }
+
+    /// <summary>Gets what the output holds: <c>logits</c> (a softmax is applied; the default) or <c>probabilities</c>.</summary>
+    [JsonInclude]
+    public string OutputKind { get; internal set; } = "logits";
 }
 
 /// <summary>A voice-activity detector model.</summary>

@@ -15,6 +15,7 @@ public sealed class ModelSet
         Manifest = manifest;
         Labels = new EmotionLabelSet(manifest.Labels);
         AudioEncoderPath = PathOf(manifest.Audio.Model?.File);
+        AudioClassifierPath = PathOf(manifest.Audio.Classifier?.File);
         VisualEncoderPath = PathOf(manifest.Video.Model?.File);
         VisualClassifierPath = PathOf(manifest.Video.Classifier?.File);
         FusionPath = PathOf(manifest.Fusion.File);
@@ -35,6 +36,9 @@ public sealed class ModelSet
 
     /// <summary>Gets the full path of the audio encoder, or <see langword="null"/> when the set has none.</summary>
     public string? AudioEncoderPath { get; }
+
+    /// <summary>Gets the full path of the audio classifier of a late-fusion set, or <see langword="null"/>.</summary>
+    public string? AudioClassifierPath { get; }
 
     /// <summary>Gets the full path of the visual encoder, or <see langword="null"/> when the set has a classifier instead.</summary>
     public string? VisualEncoderPath { get; }
@@ -96,7 +100,7 @@ public sealed class ModelSet
         }
 
         var set = new ModelSet(full, Validate(manifest, manifestPath));
-        foreach (string? path in new[] { set.AudioEncoderPath, set.VisualEncoderPath, set.VisualClassifierPath, set.FusionPath, set.FaceDetectorPath, set.VoiceActivityPath })
+        foreach (string? path in new[] { set.AudioEncoderPath, set.AudioClassifierPath, set.VisualEncoderPath, set.VisualClassifierPath, set.FusionPath, set.FaceDetectorPath, set.VoiceActivityPath })
         {
             if (path is not null && !File.Exists(path))
             {
@@ -249,6 +253,7 @@ public sealed class ModelSet
     private static void ValidateCrossAttention(ModelManifest m, string path, Action<bool, string, string, object?> require)
     {
         require(m.Audio.Model is not null, "audio.model", "an audio encoder (cross-attention fusion)", null);
+        require(m.Audio.Classifier is null, "audio.classifier", "none (a classifier joins late fusion; cross-attention takes audio.model)", m.Audio.Classifier?.File);
         require(m.Video.Model is not null, "video.model", "a visual encoder (cross-attention fusion)", m.Video.Classifier is null ? null : "a classifier");
         OnnxModelManifest audio = m.Audio.Model!, video = m.Video.Model!;
         RequireModel(audio, "audio.model", path);
@@ -271,7 +276,15 @@ public sealed class ModelSet
     private static void ValidateLate(ModelManifest m, string path, Action<bool, string, string, object?> require)
     {
         require(m.Video.Classifier is not null && m.Video.Model is null, "video", "a classifier and no encoder (late fusion)", m.Video.Model is null ? "no classifier" : "an encoder");
-        require(m.Audio.Model is null, "audio.model", "none (late fusion has no audio classifier yet)", m.Audio.Model?.File);
+        require(m.Audio.Model is null, "audio.model", "none (late fusion takes an audio.classifier instead)", m.Audio.Model?.File);
+        if (m.Audio.Classifier is { } a)
+        {
+            require(IsPlainFileName(a.File) && !string.IsNullOrWhiteSpace(a.Input) && !string.IsNullOrWhiteSpace(a.Output), "audio.classifier", "a file name inside the model folder and input/output tensor names", a.File);
+            require(a.Labels.Count >= 2 && a.Labels.All(l => m.Labels.Contains(l, StringComparer.OrdinalIgnoreCase)), "audio.classifier.labels", $"labels from [{string.Join(", ", m.Labels)}]", string.Join(", ", a.Labels));
+            require(a.Labels.Distinct(StringComparer.OrdinalIgnoreCase).Count() == a.Labels.Count, "audio.classifier.labels", "unique labels", string.Join(", ", a.Labels));
+            require(a.OutputKind is "logits" or "probabilities", "audio.classifier.outputKind", "\"logits\" or \"probabilities\"", a.OutputKind);
+        }
+
         require(m.Fusion.File is null && m.Fusion.AudioInput is null && m.Fusion.VideoInput is null && m.Fusion.Output is null, "fusion", "no head file or tensor names (late fusion)", m.Fusion.File);
         require(m.Fusion.AudioWeight >= 0 && m.Fusion.VideoWeight > 0 && float.IsFinite(m.Fusion.AudioWeight + m.Fusion.VideoWeight), "fusion weights", "audioWeight >= 0 and videoWeight > 0", $"{m.Fusion.AudioWeight}, {m.Fusion.VideoWeight}");
         VisualClassifierManifest c = m.Video.Classifier!;

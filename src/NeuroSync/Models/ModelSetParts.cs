@@ -10,13 +10,15 @@ namespace NeuroSync.Models;
 internal static class ModelSetParts
 {
     public static IAudioEncoder AudioEncoder(ModelSet set, OnnxRuntimeOptions? options) =>
-        set.AudioEncoderPath is null ? new ProbeOnlyAudioEncoder(set.Manifest.Audio.MaxSamples) : new OnnxAudioEncoder(set, options);
+        set.AudioEncoderPath is not null ? new OnnxAudioEncoder(set, options)
+        : set.AudioClassifierPath is not null ? new OnnxAudioClassifier(set, options)
+        : new ProbeOnlyAudioEncoder(set.Manifest.Audio.MaxSamples);
 
     public static IVisualEncoder VisualEncoder(ModelSet set, OnnxRuntimeOptions? options) =>
         set.VisualClassifierPath is null ? new OnnxVisualEncoder(set, options) : new OnnxVisualClassifier(set, options);
 
     public static IFusionEngine Fusion(ModelSet set, OnnxRuntimeOptions? options) => set.IsLateFusion
-        ? new LateFusionEngine(set.Labels, audioLabels: null, set.Manifest.Video.Classifier!.Labels, set.Manifest.Fusion.AudioWeight, set.Manifest.Fusion.VideoWeight)
+        ? new LateFusionEngine(set.Labels, set.Manifest.Audio.Classifier?.Labels, set.Manifest.Video.Classifier!.Labels, set.Manifest.Fusion.AudioWeight, set.Manifest.Fusion.VideoWeight)
         : new OnnxFusionEngine(set, options);
 
     public static IFaceDetector FaceDetector(ModelSet set, OnnxRuntimeOptions? options) => set.FaceDetectorPath is { } path
