@@ -112,8 +112,15 @@ public sealed class VideoManifest
     /// cross-attention fusion; a late-fusion set has <see cref="Classifier"/> instead.</summary>
     public OnnxModelManifest? Model { get; init; }
 
-    /// <summary>Gets the per-frame expression classifier of a late-fusion set.</summary>
+    /// <summary>Gets the per-frame expression classifier of a late-fusion set (or use <see cref="Classifiers"/>).</summary>
     public VisualClassifierManifest? Classifier { get; init; }
+
+    /// <summary>Gets the per-frame expression classifiers of a late-fusion set whose face path is an ensemble: each sees its
+    /// own region of the crop at its own input size, and their probabilities are averaged with their weights.</summary>
+    public IReadOnlyList<VisualClassifierManifest>? Classifiers { get; init; }
+
+    /// <summary>Gets <see cref="Classifiers"/>, or <see cref="Classifier"/> as a list of one, or none.</summary>
+    internal IReadOnlyList<VisualClassifierManifest> AllClassifiers => Classifiers ?? (Classifier is null ? [] : [Classifier]);
 
     /// <summary>Gets the crop side in pixels. Default 224.</summary>
     [JsonInclude]
@@ -226,9 +233,31 @@ public sealed class FusionManifest
     public float VideoWeight { get; internal set; } = 0.5f;
 }
 
-/// <summary>A per-frame expression classifier: one grayscale face crop in, one probability per label out.</summary>
+/// <summary>A per-frame expression classifier: one face crop in (grayscale or RGB, NHWC), one probability per label out.</summary>
 public sealed class VisualClassifierManifest
 {
+    /// <summary>Gets the input layout: <c>gray</c> (<c>[F, size, size, 1]</c>, <see cref="GrayscaleWeights"/>, then
+    /// <see cref="Mean"/> and <see cref="Std"/>; the default) or <c>rgb255</c> (<c>[F, size, size, 3]</c>, RGB in 0..255, for a
+    /// network that normalises inside its graph).</summary>
+    [JsonInclude]
+    public string InputFormat { get; internal set; } = "gray";
+
+    /// <summary>Gets the input side in pixels; <c>video.cropSize</c> when absent.</summary>
+    public int? InputSize { get; init; }
+
+    /// <summary>Gets the part of the crop this classifier sees: a centred square whose side is <c>scale</c> times the crop's,
+    /// moved down by <c>shiftY</c> crop sides. The whole crop when absent.</summary>
+    [JsonInclude]
+    public ClassifierRegionManifest Region { get; internal set; } = new();
+
+    /// <summary>Gets a value indicating whether the probabilities are averaged with those of the mirrored crop. Default false.</summary>
+    [JsonInclude]
+    public bool Flip { get; internal set; }
+
+    /// <summary>Gets the classifier's weight in an ensemble. Default 1.</summary>
+    [JsonInclude]
+    public float Weight { get; internal set; } = 1f;
+
     /// <summary>Gets the file name, relative to the model folder.</summary>
     public required string File { get; init; }
 
@@ -274,6 +303,18 @@ public sealed class AudioClassifierManifest
     /// <summary>Gets what the output holds: <c>logits</c> (a softmax is applied; the default) or <c>probabilities</c>.</summary>
     [JsonInclude]
     public string OutputKind { get; internal set; } = "logits";
+}
+
+/// <summary>The part of the face crop one classifier of an ensemble sees.</summary>
+public sealed class ClassifierRegionManifest
+{
+    /// <summary>Gets the side of the centred square, as a fraction of the crop's side (0 to 1). Default 1.</summary>
+    [JsonInclude]
+    public float Scale { get; internal set; } = 1f;
+
+    /// <summary>Gets how far the square moves down, in crop sides (negative: up). Default 0.</summary>
+    [JsonInclude]
+    public float ShiftY { get; internal set; }
 }
 
 /// <summary>A voice-activity detector model.</summary>

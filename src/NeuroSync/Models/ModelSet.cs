@@ -17,7 +17,8 @@ public sealed class ModelSet
         AudioEncoderPath = PathOf(manifest.Audio.Model?.File);
         AudioClassifierPath = PathOf(manifest.Audio.Classifier?.File);
         VisualEncoderPath = PathOf(manifest.Video.Model?.File);
-        VisualClassifierPath = PathOf(manifest.Video.Classifier?.File);
+        VisualClassifierPaths = [.. manifest.Video.AllClassifiers.Select(c => PathOf(c.File)!)];
+        VisualClassifierPath = VisualClassifierPaths.Count > 0 ? VisualClassifierPaths[0] : null;
         FusionPath = PathOf(manifest.Fusion.File);
         FaceDetectorPath = PathOf(manifest.Video.FaceDetector.File);
         VoiceActivityPath = PathOf(manifest.Audio.VoiceActivity?.File);
@@ -43,7 +44,10 @@ public sealed class ModelSet
     /// <summary>Gets the full path of the visual encoder, or <see langword="null"/> when the set has a classifier instead.</summary>
     public string? VisualEncoderPath { get; }
 
-    /// <summary>Gets the full path of the visual classifier of a late-fusion set, or <see langword="null"/>.</summary>
+    /// <summary>Gets the full paths of the visual classifiers of a late-fusion set, in manifest order (empty for cross-attention).</summary>
+    public IReadOnlyList<string> VisualClassifierPaths { get; }
+
+    /// <summary>Gets the full path of the (first) visual classifier of a late-fusion set, or <see langword="null"/>.</summary>
     public string? VisualClassifierPath { get; }
 
     /// <summary>Gets the full path of the cross-attention fusion model, or <see langword="null"/> for late fusion.</summary>
@@ -100,7 +104,7 @@ public sealed class ModelSet
         }
 
         var set = new ModelSet(full, Validate(manifest, manifestPath));
-        foreach (string? path in new[] { set.AudioEncoderPath, set.AudioClassifierPath, set.VisualEncoderPath, set.VisualClassifierPath, set.FusionPath, set.FaceDetectorPath, set.VoiceActivityPath })
+        foreach (string? path in (string?[])[set.AudioEncoderPath, set.AudioClassifierPath, set.VisualEncoderPath, .. set.VisualClassifierPaths, set.FusionPath, set.FaceDetectorPath, set.VoiceActivityPath])
         {
             if (path is not null && !File.Exists(path))
             {
@@ -275,7 +279,8 @@ public sealed class ModelSet
 
     private static void ValidateLate(ModelManifest m, string path, Action<bool, string, string, object?> require)
     {
-        require(m.Video.Classifier is not null && m.Video.Model is null, "video", "a classifier and no encoder (late fusion)", m.Video.Model is null ? "no classifier" : "an encoder");
+        require(m.Video.AllClassifiers.Count > 0 && m.Video.Model is null, "video", "a classifier and no encoder (late fusion)", m.Video.Model is null ? "no classifier" : "an encoder");
+        require(m.Video.Classifier is null || m.Video.Classifiers is null, "video", "classifier or classifiers, not both", "both");
         require(m.Audio.Model is null, "audio.model", "none (late fusion takes an audio.classifier instead)", m.Audio.Model?.File);
         if (m.Audio.Classifier is { } a)
         {
@@ -287,12 +292,22 @@ public sealed class ModelSet
 
         require(m.Fusion.File is null && m.Fusion.AudioInput is null && m.Fusion.VideoInput is null && m.Fusion.Output is null, "fusion", "no head file or tensor names (late fusion)", m.Fusion.File);
         require(m.Fusion.AudioWeight >= 0 && m.Fusion.VideoWeight > 0 && float.IsFinite(m.Fusion.AudioWeight + m.Fusion.VideoWeight), "fusion weights", "audioWeight >= 0 and videoWeight > 0", $"{m.Fusion.AudioWeight}, {m.Fusion.VideoWeight}");
-        VisualClassifierManifest c = m.Video.Classifier!;
-        require(IsPlainFileName(c.File) && !string.IsNullOrWhiteSpace(c.Input) && !string.IsNullOrWhiteSpace(c.Output), "video.classifier", "a file name inside the model folder and input/output tensor names", c.File);
-        require(c.Labels.Count >= 2 && c.Labels.All(l => m.Labels.Contains(l, StringComparer.OrdinalIgnoreCase)), "video.classifier.labels", $"labels from [{string.Join(", ", m.Labels)}]", string.Join(", ", c.Labels));
-        require(c.Labels.Distinct(StringComparer.OrdinalIgnoreCase).Count() == c.Labels.Count, "video.classifier.labels", "unique labels", string.Join(", ", c.Labels));
-        require(c.GrayscaleWeights.Count == 3 && c.GrayscaleWeights.All(w => w >= 0 && float.IsFinite(w)), "video.classifier.grayscaleWeights", "3 finite non-negative weights", string.Join(", ", c.GrayscaleWeights));
-        require(c.Std > 0 && float.IsFinite(c.Std) && float.IsFinite(c.Mean), "video.classifier.std", "a finite positive value", c.Std);
+        for (int k = 0; k < m.Video.AllClassifiers.Count; k++)
+        {
+            VisualClassifierManifest c = m.Video.AllClassifiers[k];
+            string field = m.Video.Classifiers is null ? "video.classifier" : $"video.classifiers[{k}]";
+            require(IsPlainFileName(c.File) && !string.IsNullOrWhiteSpace(c.Input) && !string.IsNullOrWhiteSpace(c.Output), field, "a file name inside the model folder and input/output tensor names", c.File);
+            require(c.Labels.Count >= 2 && c.Labels.All(l => m.Labels.Contains(l, StringComparer.OrdinalIgnoreCase)), $"{field}.labels", $"labels from [{string.Join(", ", m.Labels)}]", string.Join(", ", c.Labels));
+            require(c.Labels.Distinct(StringComparer.OrdinalIgnoreCase).Count() == c.Labels.Count, $"{field}.labels", "unique labels", string.Join(", ", c.Labels));
+            require(c.GrayscaleWeights.Count == 3 && c.GrayscaleWeights.All(w => w >= 0 && float.IsFinite(w)), $"{field}.grayscaleWeights", "3 finite non-negative weights", string.Join(", ", c.GrayscaleWeights));
+            require(c.Std > 0 && float.IsFinite(c.Std) && float.IsFinite(c.Mean), $"{field}.std", "a finite positive value", c.Std);
+            require(c.InputFormat is "gray" or "rgb255", $"{field}.inputFormat", "\"gray\" or \"rgb255\"", c.InputFormat);
+            require(c.InputSize is null or (>= 8 and <= 1024), $"{field}.inputSize", "8 to 1024 pixels", c.InputSize);
+            require(c.Region.Scale is > 0f and <= 1f, $"{field}.region.scale", "a fraction of the crop above 0 and at most 1", c.Region.Scale);
+            require(c.Region.ShiftY is >= -0.5f and <= 0.5f, $"{field}.region.shiftY", "-0.5 to 0.5 crop sides", c.Region.ShiftY);
+            require(c.Weight > 0 && float.IsFinite(c.Weight), $"{field}.weight", "a finite positive weight", c.Weight);
+        }
+
         // The classifier reads plain RGB planes in [0, 1] and does its own normalisation.
         require(
             m.Video.ChannelOrder == "rgb" && m.Video.Mean.All(v => v == 0) && m.Video.Std.All(v => v == 1),

@@ -17,8 +17,9 @@ internal static class ModelSetParts
     public static IVisualEncoder VisualEncoder(ModelSet set, OnnxRuntimeOptions? options) =>
         set.VisualClassifierPath is null ? new OnnxVisualEncoder(set, options) : new OnnxVisualClassifier(set, options);
 
+    // The visual classifiers already map their outputs to the set's labels (OnnxVisualClassifier).
     public static IFusionEngine Fusion(ModelSet set, OnnxRuntimeOptions? options) => set.IsLateFusion
-        ? new LateFusionEngine(set.Labels, set.Manifest.Audio.Classifier?.Labels, set.Manifest.Video.Classifier!.Labels, set.Manifest.Fusion.AudioWeight, set.Manifest.Fusion.VideoWeight)
+        ? new LateFusionEngine(set.Labels, set.Manifest.Audio.Classifier?.Labels, set.Labels, set.Manifest.Fusion.AudioWeight, set.Manifest.Fusion.VideoWeight)
         : new OnnxFusionEngine(set, options);
 
     public static IFaceDetector FaceDetector(ModelSet set, OnnxRuntimeOptions? options) => set.FaceDetectorPath is { } path

@@ -5,97 +5,241 @@ using NeuroSync.Models;
 namespace NeuroSync.Onnx;
 
 /// <summary>
-/// A per-frame expression classifier (the lite set's FER-2013 mini-Xception) run by ONNX Runtime as an
-/// <see cref="IVisualEncoder"/> whose "features" are class probabilities: RGB crops in [0, 1], <c>[F, 3, size, size]</c>,
-/// become grayscale with the manifest's weights, are normalised with its mean and std, and go through the network as
-/// <c>[F, size, size, 1]</c>; the output is <c>[F, labels]</c> in the classifier's own label order (<see cref="Labels"/>),
-/// which late fusion maps to the set's labels by name.
+/// The per-frame expression classifiers of a late-fusion model set (the lite set's FER-2013 mini-Xception and face-api.js
+/// FaceExpressionNet) run by ONNX Runtime as one <see cref="IVisualEncoder"/> whose "features" are class probabilities in the
+/// set's label order (<see cref="Labels"/>). The input is RGB crops in [0, 1], <c>[F, 3, size, size]</c>; each classifier
+/// takes its own centred region of the crop at its own input size, as grayscale (manifest weights, mean and std,
+/// <c>[F, s, s, 1]</c>) or as RGB in 0..255 (<c>[F, s, s, 3]</c>), optionally averaged with the mirrored crop, and the
+/// classifiers' probabilities are averaged with their weights.
 /// </summary>
-/// <remarks>Thread-safe; owns its session and disposes it. The grayscale input lives in a pooled per-call buffer.</remarks>
+/// <remarks>Thread-safe; owns its sessions and disposes them. Inputs live in pooled per-call buffers.</remarks>
 public sealed class OnnxVisualClassifier : IVisualEncoder, IOnnxBacked
 {
-    private readonly OnnxModel _model;
-    private readonly string[] _inputNames;
-    private readonly string[] _outputNames;
-    private readonly float _red, _green, _blue, _mean, _scale;
+    private readonly Member[] _members;
 
-    /// <summary>Opens the visual classifier of a late-fusion model set and checks it against the manifest.</summary>
+    /// <summary>Opens the visual classifiers of a late-fusion model set and checks each against the manifest.</summary>
     /// <param name="modelSet">The model set.</param>
     /// <param name="options">Session settings; defaults when <see langword="null"/>.</param>
-    /// <exception cref="ModelMismatchException">The set has no classifier, or the file is not a loadable model whose tensors
+    /// <exception cref="ModelMismatchException">The set has no classifier, or a file is not a loadable model whose tensors
     /// match the manifest.</exception>
     public OnnxVisualClassifier(ModelSet modelSet, OnnxRuntimeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(modelSet);
-        string path = modelSet.Require(modelSet.VisualClassifierPath, "a visual classifier (video.classifier)");
-        VisualClassifierManifest spec = modelSet.Manifest.Video.Classifier!;
+        modelSet.Require(modelSet.VisualClassifierPath, "a visual classifier (video.classifier)");
         CropSize = modelSet.Manifest.Video.CropSize;
-        Labels = new EmotionLabelSet(spec.Labels);
-        _model = new OnnxModel(
-            path,
-            [new TensorSpec(spec.Input, [-1, CropSize, CropSize, 1])],
-            [new TensorSpec(spec.Output, [-1, Labels.Count])],
-            OnnxRuntimeOptions.ValidatedCopy(options));
-        _inputNames = [spec.Input];
-        _outputNames = [spec.Output];
-        (_red, _green, _blue) = (spec.GrayscaleWeights[0], spec.GrayscaleWeights[1], spec.GrayscaleWeights[2]);
-        (_mean, _scale) = (spec.Mean, 1f / spec.Std);
+        Labels = modelSet.Labels;
+        IReadOnlyList<VisualClassifierManifest> specs = modelSet.Manifest.Video.AllClassifiers;
+        float totalWeight = specs.Sum(c => c.Weight);
+        var members = new List<Member>();
+        try
+        {
+            for (int i = 0; i < specs.Count; i++)
+            {
+                members.Add(new Member(modelSet.VisualClassifierPaths[i], specs[i], CropSize, Labels, specs[i].Weight / totalWeight, OnnxRuntimeOptions.ValidatedCopy(options)));
+            }
+        }
+        catch
+        {
+            members.ForEach(m => m.Dispose());
+            throw;
+        }
+
+        _members = [.. members];
     }
 
     /// <inheritdoc/>
     public int CropSize { get; }
 
     /// <inheritdoc/>
-    /// <remarks>The number of classes.</remarks>
+    /// <remarks>The number of the set's labels.</remarks>
     public int FeatureDimension => Labels.Count;
 
-    /// <summary>Gets the classifier's labels, in its output order.</summary>
+    /// <summary>Gets the labels of the output columns: the model set's, whatever each classifier's own order.</summary>
     public EmotionLabelSet Labels { get; }
 
-    /// <summary>Gets the execution provider the session uses.</summary>
-    public OnnxExecutionProvider ExecutionProvider => _model.ExecutionProvider;
+    /// <summary>Gets the execution provider the sessions use.</summary>
+    public OnnxExecutionProvider ExecutionProvider => _members[0].Model.ExecutionProvider;
 
     /// <inheritdoc/>
-    string? IOnnxBacked.ProviderFallbackReason => _model.ProviderFallbackReason;
+    string? IOnnxBacked.ProviderFallbackReason => _members[0].Model.ProviderFallbackReason;
 
     /// <inheritdoc/>
     /// <remarks>Returns one row of class probabilities per frame.</remarks>
     public ValueTask<FeatureMatrix> EncodeAsync(ReadOnlyMemory<float> frames, int frameCount, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(frameCount);
-        int plane = CropSize * CropSize;
-        long expected = (long)frameCount * 3 * plane;
+        long expected = (long)frameCount * 3 * CropSize * CropSize;
         if (frames.Length != expected)
         {
             throw new ArgumentException($"Visual classifier input: expected {frameCount} x 3 x {CropSize} x {CropSize} = {expected} floats, found {frames.Length}.", nameof(frames));
         }
 
-        using var gray = new PooledBuffer<float>(frameCount * plane);
-        ReadOnlySpan<float> rgb = frames.Span;
-        Span<float> target = gray.Span;
-        for (int f = 0; f < frameCount; f++)
+        var probabilities = new PooledBuffer<float>(frameCount * Labels.Count);
+        try
         {
-            ReadOnlySpan<float> r = rgb.Slice(f * 3 * plane, plane), g = rgb.Slice(((f * 3) + 1) * plane, plane), b = rgb.Slice(((f * 3) + 2) * plane, plane);
-            Span<float> dst = target.Slice(f * plane, plane);
-            TensorPrimitives.Multiply(r, _red, dst);
-            TensorPrimitives.MultiplyAdd(g, _green, dst, dst);
-            TensorPrimitives.MultiplyAdd(b, _blue, dst, dst);
-            TensorPrimitives.Subtract(dst, _mean, dst);
-            TensorPrimitives.Multiply(dst, _scale, dst);
-        }
+            probabilities.Span.Clear();
+            foreach (Member member in _members)
+            {
+                member.AddProbabilities(frames.Span, frameCount, probabilities.Span, cancellationToken);
+            }
 
-        using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, gray.Memory, [frameCount, CropSize, CropSize, 1]);
-        using var outputs = _model.Run(_inputNames, [input], _outputNames, cancellationToken);
-        FeatureMatrix probabilities = OnnxOutputs.ToFeatureMatrix(outputs[0], rank: 2, Labels.Count, _model.Path);
-        if (probabilities.Rows != frameCount)
+            return ValueTask.FromResult(new FeatureMatrix(probabilities, frameCount, Labels.Count));
+        }
+        catch
         {
             probabilities.Dispose();
-            throw new ModelMismatchException($"Model '{Path.GetFileName(_model.Path)}' output: expected {frameCount} rows (one per frame), found {probabilities.Rows}.");
+            throw;
         }
-
-        return ValueTask.FromResult(probabilities);
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _model.Dispose();
+    public void Dispose()
+    {
+        foreach (Member member in _members)
+        {
+            member.Dispose();
+        }
+    }
+
+    /// <summary>One classifier of the ensemble: its session, its region of the crop, its input layout and its weight.</summary>
+    private sealed class Member : IDisposable
+    {
+        private readonly string[] _inputNames;
+        private readonly string[] _outputNames;
+        private readonly int _cropSize, _size, _regionSide, _regionX, _regionY;
+        private readonly bool _gray, _flip;
+        private readonly float _red, _green, _blue, _mean, _scale, _weight;
+        private readonly int[] _labelMap;
+
+        public Member(string path, VisualClassifierManifest spec, int cropSize, EmotionLabelSet labels, float weight, OnnxRuntimeOptions options)
+        {
+            _cropSize = cropSize;
+            _size = spec.InputSize ?? cropSize;
+            _gray = spec.InputFormat == "gray";
+            _flip = spec.Flip;
+            _weight = weight;
+            _regionSide = Math.Clamp((int)MathF.Round(cropSize * spec.Region.Scale), 1, cropSize);
+            _regionX = (cropSize - _regionSide) / 2;
+            _regionY = Math.Clamp(_regionX + (int)MathF.Round(spec.Region.ShiftY * cropSize), 0, cropSize - _regionSide);
+            (_red, _green, _blue) = (spec.GrayscaleWeights[0], spec.GrayscaleWeights[1], spec.GrayscaleWeights[2]);
+            (_mean, _scale) = (spec.Mean, 1f / spec.Std);
+            _labelMap = [.. spec.Labels.Select(labels.IndexOf)];
+            _inputNames = [spec.Input];
+            _outputNames = [spec.Output];
+            Model = new OnnxModel(
+                path,
+                [new TensorSpec(spec.Input, [-1, _size, _size, _gray ? 1 : 3])],
+                [new TensorSpec(spec.Output, [-1, spec.Labels.Count])],
+                options);
+        }
+
+        public OnnxModel Model { get; }
+
+        /// <summary>Adds this classifier's weighted probabilities, in the set's label order, to <paramref name="destination"/>.</summary>
+        public void AddProbabilities(ReadOnlySpan<float> frames, int frameCount, Span<float> destination, CancellationToken cancellationToken)
+        {
+            int channels = _gray ? 1 : 3, pixels = _size * _size, plane = _cropSize * _cropSize;
+            int views = _flip ? 2 : 1, batch = frameCount * views;
+            using var input = new PooledBuffer<float>(batch * pixels * channels);
+            using var planes = new PooledBuffer<float>(3 * pixels);
+            for (int f = 0; f < frameCount; f++)
+            {
+                ReadOnlySpan<float> frame = frames.Slice(f * 3 * plane, 3 * plane);
+                Span<float> rgb = planes.Span;
+                for (int p = 0; p < 3; p++)
+                {
+                    Sample(frame.Slice(p * plane, plane), rgb.Slice(p * pixels, pixels));
+                }
+
+                WriteInput(rgb, input.Span.Slice(f * pixels * channels, pixels * channels));
+                if (_flip)
+                {
+                    for (int row = 0; row < 3 * _size; row++)
+                    {
+                        rgb.Slice(row * _size, _size).Reverse();
+                    }
+
+                    WriteInput(rgb, input.Span.Slice((frameCount + f) * pixels * channels, pixels * channels));
+                }
+            }
+
+            using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.Memory, [batch, _size, _size, channels]);
+            using var outputs = Model.Run(_inputNames, [value], _outputNames, cancellationToken);
+            ReadOnlySpan<float> scores = outputs[0].GetTensorDataAsSpan<float>();
+            int classes = _labelMap.Length, columns = destination.Length / frameCount;
+            if (scores.Length != batch * classes)
+            {
+                throw new ModelMismatchException($"Model '{Path.GetFileName(Model.Path)}' output: expected {batch} x {classes} probabilities, found {scores.Length} values.");
+            }
+
+            float share = _weight / views;
+            for (int v = 0; v < views; v++)
+            {
+                for (int f = 0; f < frameCount; f++)
+                {
+                    ReadOnlySpan<float> p = scores.Slice(((v * frameCount) + f) * classes, classes);
+                    Span<float> row = destination.Slice(f * columns, columns);
+                    for (int c = 0; c < classes; c++)
+                    {
+                        row[_labelMap[c]] += share * p[c];
+                    }
+                }
+            }
+        }
+
+        public void Dispose() => Model.Dispose();
+
+        /// <summary>This classifier's region of one crop plane at its input size (bilinear, pixel centres aligned).</summary>
+        private void Sample(ReadOnlySpan<float> source, Span<float> destination)
+        {
+            if (_regionSide == _size && _regionSide == _cropSize)
+            {
+                source.CopyTo(destination);
+                return;
+            }
+
+            float step = (float)_regionSide / _size;
+            for (int y = 0; y < _size; y++)
+            {
+                float sy = Math.Clamp(((y + 0.5f) * step) - 0.5f, 0, _regionSide - 1);
+                int y0 = (int)sy, y1 = Math.Min(y0 + 1, _regionSide - 1);
+                float fy = sy - y0;
+                ReadOnlySpan<float> top = source.Slice(((_regionY + y0) * _cropSize) + _regionX, _regionSide);
+                ReadOnlySpan<float> bottom = source.Slice(((_regionY + y1) * _cropSize) + _regionX, _regionSide);
+                Span<float> row = destination.Slice(y * _size, _size);
+                for (int x = 0; x < _size; x++)
+                {
+                    float sx = Math.Clamp(((x + 0.5f) * step) - 0.5f, 0, _regionSide - 1);
+                    int x0 = (int)sx, x1 = Math.Min(x0 + 1, _regionSide - 1);
+                    float fx = sx - x0;
+                    float upper = top[x0] + (fx * (top[x1] - top[x0]));
+                    float lower = bottom[x0] + (fx * (bottom[x1] - bottom[x0]));
+                    row[x] = upper + (fy * (lower - upper));
+                }
+            }
+        }
+
+        /// <summary>Planar RGB in [0, 1] to the classifier's NHWC input for one frame.</summary>
+        private void WriteInput(ReadOnlySpan<float> rgb, Span<float> destination)
+        {
+            int pixels = _size * _size;
+            ReadOnlySpan<float> r = rgb[..pixels], g = rgb.Slice(pixels, pixels), b = rgb.Slice(2 * pixels, pixels);
+            if (_gray)
+            {
+                TensorPrimitives.Multiply(r, _red, destination);
+                TensorPrimitives.MultiplyAdd(g, _green, destination, destination);
+                TensorPrimitives.MultiplyAdd(b, _blue, destination, destination);
+                TensorPrimitives.Subtract(destination, _mean, destination);
+                TensorPrimitives.Multiply(destination, _scale, destination);
+                return;
+            }
+
+            for (int i = 0; i < pixels; i++)
+            {
+                destination[3 * i] = r[i] * 255f;
+                destination[(3 * i) + 1] = g[i] * 255f;
+                destination[(3 * i) + 2] = b[i] * 255f;
+            }
+        }
+    }
 }
