@@ -256,15 +256,19 @@ public sealed class EvaluateCommandTests : IDisposable
     }
 
     [Fact]
-    public void Evaluate_NoReadableItem_ExitsWithAnInputError()
+    public void Evaluate_NoReadableItem_NamesEachAndExitsWithAnInputError()
     {
-        string csv = WriteSet("file,label", "gone.png,happy");
+        File.WriteAllBytes(Path.Combine(_work, "corrupt.png"), [0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
+        string csv = WriteSet("file,label", "gone.png,happy", "corrupt.png,sad");
 
         (int code, string output, string error) = Run("evaluate", "--models", LiteModels, "--data", csv);
 
         Assert.Equal(ExitCodes.InputError, code);
+        Assert.Contains("0 scored, 2 failed", output, StringComparison.Ordinal);
         Assert.Contains("No item was scored.", output, StringComparison.Ordinal);
-        Assert.Contains("expected at least one readable item, found none of 1", error, StringComparison.Ordinal);
+        Assert.Contains("line 2 (file 'gone.png')", error, StringComparison.Ordinal);
+        Assert.Contains("line 3 (file 'corrupt.png')", error, StringComparison.Ordinal);
+        Assert.Contains("expected at least one readable item, found none of 2", error, StringComparison.Ordinal);
     }
 
     private static void AssertFails(int expectedCode, string message, params string[] args)
