@@ -19,7 +19,7 @@ internal static class CliApplication
     /// <returns>The process exit code (see <see cref="ExitCodes"/>).</returns>
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        Command root = CreateRootCommand(output);
+        Command root = CreateRootCommand(output, error);
         if (args.Length == 0)
         {
             args = ["--help"];
@@ -47,7 +47,7 @@ internal static class CliApplication
                 ProcessTerminationTimeout = TimeSpan.FromSeconds(2),
             });
         }
-        catch (Exception ex) when (ex is NeuroSync.Audio.InvalidAudioException or NeuroSync.Vision.InvalidImageException)
+        catch (Exception ex) when (ex is NeuroSync.Audio.InvalidAudioException or NeuroSync.Vision.InvalidImageException or NeuroSync.Evaluation.InvalidDataSetException)
         {
             return Fail(error, ExitCodes.InputError, ex.Message);
         }
@@ -82,12 +82,12 @@ internal static class CliApplication
         }
     }
 
-    private static Command CreateRootCommand(TextWriter output)
+    private static Command CreateRootCommand(TextWriter output, TextWriter error)
     {
         // A plain Command rather than RootCommand, whose name would be the assembly's (NeuroSync.Cli) rather than the command's.
         var root = new Command(
             Name,
-            "NeuroSync: multimodal (voice + face) emotion recognition. Recognises the emotion in a clip with a model set (analyze), "
+            "NeuroSync: multimodal (voice + face) emotion recognition. Recognises the emotion in a clip with a model set (analyze), scores a model set on a labelled data set (evaluate), "
             + "or runs the audio and video front-ends on files and prints what the encoders would receive.")
         {
             new HelpOption(),
@@ -96,6 +96,7 @@ internal static class CliApplication
             PreprocessAudioCommand.Create(output),
             PreprocessFramesCommand.Create(output),
             AnalyzeCommand.Create(output),
+            EvaluateCommand.Create(output, error),
             DemoCommand.Create(output),
         };
         return root;

@@ -25,6 +25,19 @@ internal sealed class ClipFrames : IReadOnlyList<VideoFrame>, IDisposable
         _frames = new VideoFrame?[files.Count];
     }
 
+    /// <summary>Creates the frames of a still image: the image repeated <paramref name="frameStride"/> times, so the pipeline,
+    /// which samples every <paramref name="frameStride"/>-th frame, samples it exactly once (and decodes it once).</summary>
+    /// <param name="file">The image file.</param>
+    /// <param name="frameStride">The model set's frame stride (<c>video.frameStride</c>).</param>
+    /// <returns>The frames, one of which is sampled.</returns>
+    /// <remarks>One rule for every command that treats an image as a clip (<c>analyze --frames</c> with one image,
+    /// <c>evaluate --kind faces</c>), so their predictions for the same image agree.</remarks>
+    public static ClipFrames Still(string file, int frameStride)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(frameStride, 1);
+        return new ClipFrames(Enumerable.Repeat(file, frameStride).ToArray());
+    }
+
     /// <inheritdoc/>
     public int Count => _files.Count;
 

@@ -38,12 +38,8 @@ internal static class InputPaths
             throw new CliInputException($"Images '{path}': expected an image file or a folder of images, found nothing at that path.");
         }
 
-        string[] files = Directory.EnumerateFiles(path)
-            .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
-            .Select(Path.GetFullPath)
-            .OrderBy(Path.GetFileName, StringComparer.Ordinal)
-            .ToArray();
-        if (files.Length == 0)
+        IReadOnlyList<string> files = ImagesIn(path);
+        if (files.Count == 0)
         {
             throw new CliInputException(
                 $"Images '{path}': expected at least one {string.Join('/', ImageExtensions.Select(e => e.TrimStart('.')))} file, found none in that folder.");
@@ -51,4 +47,18 @@ internal static class InputPaths
 
         return files;
     }
+
+    /// <summary>Lists the images of a folder (not recursive), sorted by file name; none when it holds no image file.</summary>
+    /// <param name="folder">An existing folder.</param>
+    /// <returns>The full paths.</returns>
+    public static IReadOnlyList<string> ImagesIn(string folder) => Directory.EnumerateFiles(folder)
+        .Where(IsImage)
+        .Select(Path.GetFullPath)
+        .OrderBy(Path.GetFileName, StringComparer.Ordinal)
+        .ToArray();
+
+    /// <summary>Tells whether a path has one of the <see cref="ImageExtensions"/>.</summary>
+    /// <param name="path">A file path.</param>
+    /// <returns><see langword="true"/> for an image file name.</returns>
+    public static bool IsImage(string path) => ImageExtensions.Contains(Path.GetExtension(path).ToLowerInvariant());
 }

@@ -15,7 +15,7 @@ namespace NeuroSync.Cli.Commands;
 internal static class AnalyzeCommand
 {
     /// <summary>The most images one clip may have (100 s at 30 frames per second); only the sampled ones are decoded.</summary>
-    private const int MaxFrames = 3000;
+    internal const int MaxFrames = 3000;
 
     /// <summary>The width of a score bar at probability 1, in characters.</summary>
     private const int BarWidth = 40;
@@ -38,9 +38,10 @@ internal static class AnalyzeCommand
         };
         var frames = new Option<string?>("--frames", "-f")
         {
-            Description = "The clip's video: a folder whose image files are taken in name order as consecutive frames, or one image (one frame). "
-                + "The pipeline samples every 10th frame (the model set's stride), so 25 images give frames 10 and 20, and fewer than 10 "
-                + "(a single image, say) give none: the video then counts as 'no frames'.",
+            Description = "The clip's video: a folder whose image files are taken in name order as consecutive frames, or one image (a still). "
+                + "The pipeline samples every n-th frame (the model set's stride, 10 for the original's models), so 25 images give frames 10 and 20, "
+                + "and a folder of fewer than 10 gives none: the video then counts as 'no frames'. One image is a still: it is repeated "
+                + "stride times, so it is sampled exactly once.",
             HelpName = "image-or-folder",
         };
         var video = new Option<string?>("--video")
@@ -50,6 +51,7 @@ internal static class AnalyzeCommand
                 + "Instead of --audio and --frames.",
             HelpName = "file",
         };
+        Option<string> mode = CommonOptions.Mode();
         Option<bool> json = CommonOptions.Json();
         var command = new Command(
             "analyze",
@@ -60,10 +62,18 @@ internal static class AnalyzeCommand
             audio,
             frames,
             video,
+            mode,
             json,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetRequiredValue(models), parse.GetValue(audio), parse.GetValue(frames), parse.GetValue(video), parse.GetValue(json), output, cancellationToken));
+            parse.GetRequiredValue(models),
+            parse.GetValue(audio),
+            parse.GetValue(frames),
+            parse.GetValue(video),
+            parse.GetRequiredValue(mode),
+            parse.GetValue(json),
+            output,
+            cancellationToken));
         return command;
     }
 
@@ -150,8 +160,15 @@ internal static class AnalyzeCommand
         output.WriteLine("  (the audio and video paths run concurrently; a stage skipped because its output for silence or blank frames is cached shows 0)");
     }
 
+    /// <summary>Decodes ahead of use the frames the pipeline will sample (so decoding is not timed as preprocessing, and a
+    /// bad file fails before the models run).</summary>
+    /// <param name="frames">The clip's frames.</param>
+    /// <param name="stride">The model set's frame stride.</param>
+    internal static void PreloadSampled(ClipFrames frames, int stride) =>
+        frames.Preload(Enumerable.Range(1, frames.Count / stride).Select(k => (k * stride) - 1));
+
     private static async Task<int> RunAsync(
-        string models, string? audioPath, string? framesPath, string? videoPath, bool json, TextWriter output, CancellationToken cancellationToken)
+        string models, string? audioPath, string? framesPath, string? videoPath, string mode, bool json, TextWriter output, CancellationToken cancellationToken)
     {
         // System.CommandLine starts watching for Ctrl+C once the action returns its task; yield so that happens before the slow part.
         await Task.Yield();
@@ -172,7 +189,7 @@ internal static class AnalyzeCommand
                 throw new CliUsageException("--video: expected a video file, found an empty string.");
             }
 
-            return await RunOnVideoAsync(models, videoPath, json, output, cancellationToken).ConfigureAwait(false);
+            return await RunOnVideoAsync(models, videoPath, mode, json, output, cancellationToken).ConfigureAwait(false);
         }
 
         if (audioPath is null && framesPath is null)
@@ -198,39 +215,46 @@ internal static class AnalyzeCommand
             throw new CliInputException($"Images '{framesPath}': expected at most {MaxFrames} frames, found {files.Count}.");
         }
 
-        using EmotionRecognizer recognizer = EmotionRecognizer.Create(models);
+        using EmotionRecognizer recognizer = CommonOptions.CreateRecognizer(models, mode);
+        int stride = FrameStride(recognizer);
+        bool still = framesPath is not null && File.Exists(framesPath);
+        using ClipFrames? frames = files is null ? null : still ? ClipFrames.Still(files[0], stride) : new ClipFrames(files);
         string? framesSource = framesPath is null ? null
-            : File.Exists(framesPath) ? $"1 image ('{framesPath}')" : $"{files!.Count} images from '{framesPath}' in name order";
-        return await AnalyzeAsync(recognizer, models, clip, audioPath, files, framesSource, json, output, cancellationToken).ConfigureAwait(false);
+            : still ? $"1 image ('{framesPath}'), a still: repeated {stride} time(s)" : $"{files!.Count} images from '{framesPath}' in name order";
+        return await AnalyzeAsync(recognizer, models, mode, clip, audioPath, frames, framesSource, json, output, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<int> RunOnVideoAsync(string models, string videoPath, bool json, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<int> RunOnVideoAsync(string models, string videoPath, string mode, bool json, TextWriter output, CancellationToken cancellationToken)
     {
         // The file first: a typo in a path should not wait for the models to load.
         string file = InputPaths.RequireFile(videoPath, "Video");
-        using EmotionRecognizer recognizer = EmotionRecognizer.Create(models);
+        using EmotionRecognizer recognizer = CommonOptions.CreateRecognizer(models, mode);
         int stride = FrameStride(recognizer);
         using VideoExtraction video = await VideoExtraction.ExtractAsync(file, stride, MaxFrames / stride, cancellationToken).ConfigureAwait(false);
         AudioClip? clip = video.AudioPath is null ? null : ReadAudio(video.AudioPath);
-        IReadOnlyList<string>? files = video.SampledFrames.Count == 0 ? null : video.ClipLayout(stride);
+        using ClipFrames? frames = video.SampledFrames.Count == 0 ? null : new ClipFrames(video.ClipLayout(stride));
         string framesSource = $"{video.SampledFrames.Count} sampled frames extracted from '{videoPath}' by ffmpeg, laid out as a clip of {video.SampledFrames.Count * stride}";
-        return await AnalyzeAsync(recognizer, models, clip, videoPath, files, framesSource, json, output, cancellationToken).ConfigureAwait(false);
+        return await AnalyzeAsync(recognizer, models, mode, clip, videoPath, frames, framesSource, json, output, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<int> AnalyzeAsync(
         EmotionRecognizer recognizer,
         string models,
+        string mode,
         AudioClip? clip,
         string? audioPath,
-        IReadOnlyList<string>? files,
+        ClipFrames? frames,
         string? framesSource,
         bool json,
         TextWriter output,
         CancellationToken cancellationToken)
     {
-        using ClipFrames? frames = files is null ? null : new ClipFrames(files);
         int stride = FrameStride(recognizer);
-        frames?.Preload(Enumerable.Range(1, frames.Count / stride).Select(k => (k * stride) - 1));
+        if (frames is not null)
+        {
+            PreloadSampled(frames, stride);
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
 
         EmotionPrediction prediction = await recognizer.RecognizeAsync(new EmotionInput { Audio = clip, Frames = frames }, cancellationToken).ConfigureAwait(false);
@@ -242,7 +266,7 @@ internal static class AnalyzeCommand
 
         var manifest = recognizer.GetService(typeof(ModelManifest)) as ModelManifest;
         var set = recognizer.GetService(typeof(ModelSet)) as ModelSet;
-        output.WriteLine($"Model set: {manifest?.Name ?? "?"} ({set?.Directory ?? models})");
+        output.WriteLine($"Model set: {manifest?.Name ?? "?"} ({set?.Directory ?? models}), mode {mode}");
         output.WriteLine(clip is null ? "Audio:  none" : $"Audio:  {Path.GetFileName(audioPath)}, {Describe(clip)}");
         if (frames is null)
         {

@@ -8,4 +8,5 @@ namespace NeuroSync.Cli.Output;
 [JsonSerializable(typeof(AudioReport))]
 [JsonSerializable(typeof(FramesReport))]
 [JsonSerializable(typeof(PredictionReport))]
+[JsonSerializable(typeof(EvaluationReport))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

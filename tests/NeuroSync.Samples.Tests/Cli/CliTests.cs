@@ -13,6 +13,7 @@ public sealed class CliTests
     [InlineData("preprocess-audio")]
     [InlineData("preprocess-frames")]
     [InlineData("analyze")]
+    [InlineData("evaluate")]
     [InlineData("demo")]
     public void EveryCommand_HasHelp(string command)
     {
