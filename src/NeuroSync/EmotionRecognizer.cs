@@ -312,7 +312,10 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
 
         int best = TensorPrimitives.IndexOfMax(probabilities);
         string rawLabel = Labels[best];
-        bool voiceless = audioPath.Status != AudioStatus.Available;
+        // Silence is evidence (nobody shouting in anger or fear); a clip without any audio track is not, outside the original.
+        bool voiceless = _options.Mode == RecognitionMode.Original
+            ? audioPath.Status != AudioStatus.Available
+            : audioPath.Status is AudioStatus.Silent or AudioStatus.NoSpeech;
         string label = voiceless && _options.SilenceOverrideLabels.Contains(rawLabel, StringComparer.OrdinalIgnoreCase)
             ? _options.SilenceOverrideLabel
             : rawLabel;

@@ -3,8 +3,10 @@ namespace NeuroSync;
 /// <summary>Post-processing settings of <see cref="EmotionRecognizer"/>; the defaults reproduce the original system.</summary>
 public sealed class EmotionRecognizerOptions
 {
-    /// <summary>Gets or sets the labels that need a voice: when the audio is silent or missing and one of them wins,
-    /// the reported label becomes <see cref="SilenceOverrideLabel"/> (scores are unchanged). Default <c>angry</c>, <c>fear</c>.</summary>
+    /// <summary>Gets or sets the labels that need a voice: when the audio is silent (or has no speech) and one of them wins,
+    /// the reported label becomes <see cref="SilenceOverrideLabel"/> (scores are unchanged). In
+    /// <see cref="RecognitionMode.Original"/> a clip without audio counts as silent too, as the original fed it zeros. Default
+    /// <c>angry</c>, <c>fear</c>.</summary>
     public IReadOnlyList<string> SilenceOverrideLabels { get; set; } = ["angry", "fear"];
 
     /// <summary>Gets or sets the label reported by the silence override. Default <c>neutral (silence)</c>.</summary>

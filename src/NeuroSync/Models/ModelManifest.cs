@@ -170,6 +170,11 @@ public sealed class FaceCropManifest
     /// <summary>Gets how far the crop's centre moves down, as a fraction of the box height. Default 0.</summary>
     [JsonInclude]
     public float ShiftY { get; internal set; }
+
+    /// <summary>Gets the crop size, as a fraction of the frame's shorter side, from which on the crop is the largest square
+    /// the frame holds around the face (a close-up or a face crop). Default 0 (never).</summary>
+    [JsonInclude]
+    public float CloseUpWholeFrame { get; internal set; }
 }
 
 /// <summary>The face detector a model set was trained with.</summary>
@@ -194,6 +199,21 @@ public sealed class FaceDetectorManifest
     /// <summary>Gets how much each BlazeFace box is enlarged about its centre. Default 1.</summary>
     [JsonInclude]
     public float BoxScale { get; internal set; } = 1f;
+
+    /// <summary>Gets the BlazeFace close-up margin: when a frame shows no face, or a face wider than
+    /// <see cref="CloseUpFaceFraction"/> of it, it is searched again on a square widened by this fraction of its longer side
+    /// on every side. Default 0 (no second search).</summary>
+    [JsonInclude]
+    public float CloseUpMargin { get; internal set; }
+
+    /// <summary>Gets the face size, as a fraction of the frame's shorter side, above which BlazeFace searches again as for a
+    /// close-up. Default 0.5.</summary>
+    [JsonInclude]
+    public float CloseUpFaceFraction { get; internal set; } = 0.5f;
+
+    /// <summary>Gets the smallest face, as a fraction of the frame's shorter side, that the close-up search may report. Default 0.2.</summary>
+    [JsonInclude]
+    public float CloseUpMinFaceFraction { get; internal set; } = 0.2f;
 
     /// <summary>Gets the Haar scale factor. Default 1.1.</summary>
     [JsonInclude]

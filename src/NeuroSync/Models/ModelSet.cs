@@ -164,6 +164,7 @@ public sealed class ModelSet
         FaceCropScale = m.Video.FaceCrop.Scale,
         SquareFaceCrop = m.Video.FaceCrop.Square,
         FaceCropShiftY = m.Video.FaceCrop.ShiftY,
+        CloseUpWholeFrameFraction = m.Video.FaceCrop.CloseUpWholeFrame,
     };
 
     private static HaarDetectorOptions HaarOptions(ModelManifest m) => new()
@@ -177,6 +178,9 @@ public sealed class ModelSet
         MinConfidence = m.Video.FaceDetector.MinConfidence,
         IouThreshold = m.Video.FaceDetector.IouThreshold,
         BoxScale = m.Video.FaceDetector.BoxScale,
+        CloseUpMargin = m.Video.FaceDetector.CloseUpMargin,
+        CloseUpFaceFraction = m.Video.FaceDetector.CloseUpFaceFraction,
+        CloseUpMinFaceFraction = m.Video.FaceDetector.CloseUpMinFaceFraction,
     };
 
     private static SileroVoiceActivityOptions VoiceActivityOptions(ModelManifest m) => m.Audio.VoiceActivity is { } vad

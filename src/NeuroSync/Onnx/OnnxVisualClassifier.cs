@@ -110,6 +110,7 @@ public sealed class OnnxVisualClassifier : IVisualEncoder, IOnnxBacked
         private readonly bool _gray, _flip;
         private readonly float _red, _green, _blue, _mean, _scale, _weight;
         private readonly int[] _labelMap;
+        private readonly Tap[] _taps;
 
         public Member(string path, VisualClassifierManifest spec, int cropSize, EmotionLabelSet labels, float weight, OnnxRuntimeOptions options)
         {
@@ -124,6 +125,7 @@ public sealed class OnnxVisualClassifier : IVisualEncoder, IOnnxBacked
             (_red, _green, _blue) = (spec.GrayscaleWeights[0], spec.GrayscaleWeights[1], spec.GrayscaleWeights[2]);
             (_mean, _scale) = (spec.Mean, 1f / spec.Std);
             _labelMap = [.. spec.Labels.Select(labels.IndexOf)];
+            _taps = Taps(_regionSide, _size);
             _inputNames = [spec.Input];
             _outputNames = [spec.Output];
             Model = new OnnxModel(
@@ -142,13 +144,14 @@ public sealed class OnnxVisualClassifier : IVisualEncoder, IOnnxBacked
             int views = _flip ? 2 : 1, batch = frameCount * views;
             using var input = new PooledBuffer<float>(batch * pixels * channels);
             using var planes = new PooledBuffer<float>(3 * pixels);
+            using var scratch = new PooledBuffer<float>(_regionSide * _size);
             for (int f = 0; f < frameCount; f++)
             {
                 ReadOnlySpan<float> frame = frames.Slice(f * 3 * plane, 3 * plane);
                 Span<float> rgb = planes.Span;
                 for (int p = 0; p < 3; p++)
                 {
-                    Sample(frame.Slice(p * plane, plane), rgb.Slice(p * pixels, pixels));
+                    Sample(frame.Slice(p * plane, plane), rgb.Slice(p * pixels, pixels), scratch.Span);
                 }
 
                 WriteInput(rgb, input.Span.Slice(f * pixels * channels, pixels * channels));
@@ -189,8 +192,10 @@ public sealed class OnnxVisualClassifier : IVisualEncoder, IOnnxBacked
 
         public void Dispose() => Model.Dispose();
 
-        /// <summary>This classifier's region of one crop plane at its input size (bilinear, pixel centres aligned).</summary>
-        private void Sample(ReadOnlySpan<float> source, Span<float> destination)
+        /// <summary>This classifier's region of one crop plane at its input size: separable resampling with a triangle filter
+        /// as wide as the scale step (bilinear when enlarging; averaging every covered pixel when shrinking, so a 112-pixel crop
+        /// brought to 64 does not alias).</summary>
+        private void Sample(ReadOnlySpan<float> source, Span<float> destination, Span<float> scratch)
         {
             if (_regionSide == _size && _regionSide == _cropSize)
             {
@@ -198,26 +203,54 @@ public sealed class OnnxVisualClassifier : IVisualEncoder, IOnnxBacked
                 return;
             }
 
-            float step = (float)_regionSide / _size;
-            for (int y = 0; y < _size; y++)
+            // Rows of the region, each resampled across: [regionSide, size].
+            for (int y = 0; y < _regionSide; y++)
             {
-                float sy = Math.Clamp(((y + 0.5f) * step) - 0.5f, 0, _regionSide - 1);
-                int y0 = (int)sy, y1 = Math.Min(y0 + 1, _regionSide - 1);
-                float fy = sy - y0;
-                ReadOnlySpan<float> top = source.Slice(((_regionY + y0) * _cropSize) + _regionX, _regionSide);
-                ReadOnlySpan<float> bottom = source.Slice(((_regionY + y1) * _cropSize) + _regionX, _regionSide);
-                Span<float> row = destination.Slice(y * _size, _size);
+                ReadOnlySpan<float> row = source.Slice(((_regionY + y) * _cropSize) + _regionX, _regionSide);
+                Span<float> target = scratch.Slice(y * _size, _size);
                 for (int x = 0; x < _size; x++)
                 {
-                    float sx = Math.Clamp(((x + 0.5f) * step) - 0.5f, 0, _regionSide - 1);
-                    int x0 = (int)sx, x1 = Math.Min(x0 + 1, _regionSide - 1);
-                    float fx = sx - x0;
-                    float upper = top[x0] + (fx * (top[x1] - top[x0]));
-                    float lower = bottom[x0] + (fx * (bottom[x1] - bottom[x0]));
-                    row[x] = upper + (fy * (lower - upper));
+                    Tap tap = _taps[x];
+                    target[x] = TensorPrimitives.Dot(row.Slice(tap.Start, tap.Weights.Length), tap.Weights);
+                }
+            }
+
+            // Then down the columns.
+            for (int y = 0; y < _size; y++)
+            {
+                Tap tap = _taps[y];
+                Span<float> target = destination.Slice(y * _size, _size);
+                target.Clear();
+                for (int k = 0; k < tap.Weights.Length; k++)
+                {
+                    TensorPrimitives.MultiplyAdd(scratch.Slice((tap.Start + k) * _size, _size), tap.Weights[k], target, target);
                 }
             }
         }
+
+        private static Tap[] Taps(int source, int size)
+        {
+            float step = (float)source / size, support = MathF.Max(1f, step);
+            var taps = new Tap[size];
+            for (int i = 0; i < size; i++)
+            {
+                float centre = ((i + 0.5f) * step) - 0.5f;
+                int first = Math.Max(0, (int)MathF.Ceiling(centre - support)), last = Math.Min(source - 1, (int)MathF.Floor(centre + support));
+                var weights = new float[last - first + 1];
+                for (int k = 0; k < weights.Length; k++)
+                {
+                    weights[k] = MathF.Max(0f, 1f - (MathF.Abs(first + k - centre) / support));
+                }
+
+                float sum = TensorPrimitives.Sum(weights);
+                TensorPrimitives.Divide(weights, sum, weights);
+                taps[i] = new Tap(first, weights);
+            }
+
+            return taps;
+        }
+
+        private readonly record struct Tap(int Start, float[] Weights);
 
         /// <summary>Planar RGB in [0, 1] to the classifier's NHWC input for one frame.</summary>
         private void WriteInput(ReadOnlySpan<float> rgb, Span<float> destination)

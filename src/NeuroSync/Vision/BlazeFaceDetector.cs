@@ -77,12 +77,21 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
         float[] input = ArrayPool<float>.Shared.Rent(length);
         try
         {
-            var box = Letterbox.For(image.Width, image.Height);
-            WriteInput(image, input.AsSpan(0, length), box);
-            using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, length), _inputShape);
-            using var outputs = _model.Run(_inputNames, [value], _outputNames, cancellationToken);
-            List<Candidate> candidates = Decode(outputs);
-            return Suppress(candidates, box);
+            List<FaceBox> faces = Detect(image, input.AsMemory(0, length), Letterbox.For(image.Width, image.Height, margin: 0), cancellationToken);
+            if (_options.CloseUpMargin > 0 && (faces.Count == 0 || faces.Exists(f => IsLarger(f, _options.CloseUpFaceFraction, image.Width, image.Height))))
+            {
+                // A face that fills the frame (a close-up, a face crop) is larger than the faces the network was trained on:
+                // it misses it, or boxes only its middle. On a wider canvas the face is at a size it knows. Only faces of at least
+                // CloseUpMinFaceFraction count from that search: on the shrunken frame, small patterns can pass for distant faces.
+                List<FaceBox> closeUp = Detect(image, input.AsMemory(0, length), Letterbox.For(image.Width, image.Height, _options.CloseUpMargin), cancellationToken);
+                closeUp.RemoveAll(f => !IsLarger(f, _options.CloseUpMinFaceFraction, image.Width, image.Height));
+                if (closeUp.Count > 0)
+                {
+                    faces = closeUp;
+                }
+            }
+
+            return faces;
         }
         finally
         {
@@ -92,6 +101,17 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => _model.Dispose();
+
+    private bool IsLarger(FaceBox face, float fraction, int width, int height) =>
+        Math.Max(face.Width, face.Height) / _options.BoxScale > fraction * Math.Min(width, height);
+
+    private List<FaceBox> Detect(Image<Rgb24> image, Memory<float> input, Letterbox box, CancellationToken cancellationToken)
+    {
+        WriteInput(image, input.Span, box);
+        using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input, _inputShape);
+        using var outputs = _model.Run(_inputNames, [value], _outputNames, cancellationToken);
+        return Suppress(Decode(outputs), box);
+    }
 
     /// <summary>The frame centred on a black square (the human library's <c>square</c> option, so faces keep their shape), then
     /// TensorFlow's <c>resizeBilinear</c> (no corner alignment, no half-pixel centres) to the input size and x / 127.5 - 1, NHWC RGB.</summary>
@@ -279,12 +299,14 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
         return ([Find(fine, 1), Find(coarse, 1), Find(fine, Regressors), Find(coarse, Regressors)], [fine, coarse]);
     }
 
-    /// <summary>Where the frame sits on the square the network sees: side max(width, height), the frame centred.</summary>
+    /// <summary>Where the frame sits on the square the network sees: side max(width, height), widened by a black margin of
+    /// <c>margin</c> times that on every side, the frame centred.</summary>
     private readonly record struct Letterbox(int Side, int Left, int Top)
     {
-        public static Letterbox For(int width, int height)
+        public static Letterbox For(int width, int height, float margin)
         {
-            int side = Math.Max(width, height);
+            int longer = Math.Max(width, height);
+            int side = longer + (2 * (int)MathF.Round(margin * longer));
             return new Letterbox(side, (side - width) / 2, (side - height) / 2);
         }
     }

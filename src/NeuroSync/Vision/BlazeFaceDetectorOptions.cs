@@ -19,6 +19,20 @@ public sealed class BlazeFaceDetectorOptions
     /// cheek to cheek); the human library uses 1.4 for its face-mesh crop. Default 1.</summary>
     public float BoxScale { get; set; } = 1f;
 
+    /// <summary>Gets or sets the black margin, as a fraction of the frame's longer side on every side, of a second search
+    /// made when the first finds no face or a close-up (see <see cref="CloseUpFaceFraction"/>): a face that fills the frame
+    /// (a close-up, a face crop) is larger than the faces the network was trained on, so it is missed or only its middle is
+    /// boxed. The faces of the second search of at least <see cref="CloseUpMinFaceFraction"/>, if any, replace the first search's. Default 0 (no second search).</summary>
+    public float CloseUpMargin { get; set; }
+
+    /// <summary>Gets or sets how large a face found by the first search must be, as a fraction of the frame's shorter side,
+    /// to count as a close-up that is searched again with <see cref="CloseUpMargin"/>. Default 0.5.</summary>
+    public float CloseUpFaceFraction { get; set; } = 0.5f;
+
+    /// <summary>Gets or sets how large a face found by the second search must be, as a fraction of the frame's shorter side,
+    /// to count: on the shrunken frame, small patterns (a cat's ear) can pass for distant faces. Default 0.2.</summary>
+    public float CloseUpMinFaceFraction { get; set; } = 0.2f;
+
     /// <summary>Checks every setting.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it, the range and the value.</exception>
     public void Validate()
@@ -27,6 +41,9 @@ public sealed class BlazeFaceDetectorOptions
         Require(IouThreshold is > 0f and <= 1f, nameof(IouThreshold), $"expected a value in (0, 1], found {IouThreshold}");
         Require(MaxFaces is >= 1 and <= 896, nameof(MaxFaces), $"expected 1 to 896 (the anchor count), found {MaxFaces}");
         Require(BoxScale is >= 0.5f and <= 4f, nameof(BoxScale), $"expected 0.5 to 4, found {BoxScale}");
+        Require(CloseUpMargin is >= 0f and <= 2f, nameof(CloseUpMargin), $"expected 0 to 2, found {CloseUpMargin}");
+        Require(CloseUpMinFaceFraction is >= 0f and <= 1f, nameof(CloseUpMinFaceFraction), $"expected 0 to 1, found {CloseUpMinFaceFraction}");
+        Require(CloseUpFaceFraction is > 0f and <= 1f, nameof(CloseUpFaceFraction), $"expected a value in (0, 1], found {CloseUpFaceFraction}");
     }
 
     /// <summary>Copies the settings.</summary>

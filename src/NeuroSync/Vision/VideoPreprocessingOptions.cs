@@ -40,6 +40,11 @@ public sealed class VideoPreprocessingOptions
     /// of the face box's height (negative: up). Default 0.</summary>
     public float FaceCropShiftY { get; set; }
 
+    /// <summary>Gets or sets, for <see cref="RecognitionMode.Robust"/>, the size of a face crop, as a fraction of the frame's
+    /// shorter side, from which on the crop becomes the largest square the frame holds around the face: in a close-up or a
+    /// face crop the frame already is the face crop. Default 0 (never).</summary>
+    public float CloseUpWholeFrameFraction { get; set; }
+
     /// <summary>Checks every setting.</summary>
     /// <exception cref="ArgumentException">A setting is out of range; the message names it and the accepted range.</exception>
     public void Validate()
@@ -53,6 +58,7 @@ public sealed class VideoPreprocessingOptions
         Require(CoveredLumaStdDev is >= 0 and <= 255, nameof(CoveredLumaStdDev), $"expected 0 to 255, found {CoveredLumaStdDev}");
         Require(FaceCropScale is >= 0.25f and <= 4f, nameof(FaceCropScale), $"expected 0.25 to 4, found {FaceCropScale}");
         Require(FaceCropShiftY is >= -1f and <= 1f, nameof(FaceCropShiftY), $"expected -1 to 1, found {FaceCropShiftY}");
+        Require(CloseUpWholeFrameFraction is >= 0f and <= 1f, nameof(CloseUpWholeFrameFraction), $"expected 0 (never) to 1, found {CloseUpWholeFrameFraction}");
     }
 
     /// <summary>Copies the settings, arrays included.</summary>

@@ -255,7 +255,9 @@ public sealed class VideoPreprocessor
         : stdDev < _options.CoveredLumaStdDev ? VideoStatus.Covered
         : otherwise;
 
-    /// <summary>The region a robust crop takes around a face: scaled about its (shifted) centre, square if asked, clipped to the frame.</summary>
+    /// <summary>The region a robust crop takes around a face: scaled about its (shifted) centre and square if asked; a region
+    /// that overhangs the frame slides back inside it rather than being cut, so the face keeps its proportions, and only a
+    /// region larger than the frame is cut to it.</summary>
     private FaceBox FaceCrop(FaceBox face, int width, int height)
     {
         float w = face.Width * _options.FaceCropScale, h = face.Height * _options.FaceCropScale;
@@ -264,10 +266,24 @@ public sealed class VideoPreprocessor
             w = h = MathF.Max(w, h);
         }
 
+        if (_options.CloseUpWholeFrameFraction > 0 && MathF.Max(w, h) >= _options.CloseUpWholeFrameFraction * Math.Min(width, height))
+        {
+            // The face fills the frame (a close-up, a face crop): the frame already is the face crop, and a box-relative
+            // crop would only add the detector's jitter.
+            w = h = Math.Min(width, height);
+        }
+
         float cx = face.X + (face.Width / 2f), cy = face.Y + (face.Height / 2f) + (_options.FaceCropShiftY * face.Height);
-        int x0 = Math.Clamp((int)MathF.Round(cx - (w / 2)), 0, width - 1), y0 = Math.Clamp((int)MathF.Round(cy - (h / 2)), 0, height - 1);
-        int x1 = Math.Clamp((int)MathF.Round(cx + (w / 2)), x0 + 1, width), y1 = Math.Clamp((int)MathF.Round(cy + (h / 2)), y0 + 1, height);
+        var (x0, x1) = Fit(cx, w, width);
+        var (y0, y1) = Fit(cy, h, height);
         return face with { X = x0, Y = y0, Width = x1 - x0, Height = y1 - y0 };
+
+        static (int Start, int End) Fit(float centre, float length, int limit)
+        {
+            int size = Math.Clamp((int)MathF.Round(length), 1, limit);
+            int start = Math.Clamp((int)MathF.Round(centre - (size / 2f)), 0, limit - size);
+            return (start, start + size);
+        }
     }
 
     private void WriteCrop(Image<Rgb24> image, FaceBox region, Span<float> destination)

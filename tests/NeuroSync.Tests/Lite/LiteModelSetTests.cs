@@ -17,14 +17,19 @@ public sealed class LiteModelSetTests : IDisposable
         Assert.Equal(EmotionLabelSet.Default, set.Labels);
         Assert.Null(set.AudioEncoderPath);
         Assert.Null(set.FusionPath);
-        Assert.EndsWith("emotion_fer.onnx", set.VisualClassifierPath, StringComparison.Ordinal);
+        Assert.Equal(["emotion_fer.onnx", "face_expression.onnx"], set.VisualClassifierPaths.Select(Path.GetFileName));
         Assert.EndsWith("blazeface.onnx", set.FaceDetectorPath, StringComparison.Ordinal);
         Assert.EndsWith("silero_vad_v5.onnx", set.VoiceActivityPath, StringComparison.Ordinal);
-        Assert.Equal(["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"], set.Manifest.Video.Classifier!.Labels);
+        Assert.Equal(["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"], set.Manifest.Video.Classifiers![0].Labels);
+        Assert.Equal(["neutral", "happy", "sad", "angry", "fear", "disgust", "surprise"], set.Manifest.Video.Classifiers![1].Labels);
     }
 
     [Theory]
-    [InlineData("video.classifier.labels", """["angry","disgust","fear","happy","sad","surprise","bored"]""", "video.classifier.labels")]
+    [InlineData("video.classifiers.1.labels", """["angry","disgust","fear","happy","sad","surprise","bored"]""", "video.classifiers[1].labels")]
+    [InlineData("video.classifiers.0.inputFormat", "\"bgr\"", "video.classifiers[0].inputFormat")]
+    [InlineData("video.classifiers.1.region", """{"scale": 1.5}""", "video.classifiers[1].region.scale")]
+    [InlineData("video.classifiers.0.weight", "0", "video.classifiers[0].weight")]
+    [InlineData("video.classifier", """{"file": "emotion_fer.onnx", "input": "input_1", "output": "Identity", "labels": ["happy", "sad"]}""", "not both")]
     [InlineData("video.channelOrder", "\"bgr\"", "for a classifier")]
     [InlineData("video.faceDetector.type", "\"dnn\"", "video.faceDetector.type")]
     [InlineData("video.faceDetector.file", "\"../blazeface.onnx\"", "video.faceDetector.file")]

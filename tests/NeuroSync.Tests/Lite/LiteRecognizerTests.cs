@@ -59,14 +59,15 @@ public sealed class LiteRecognizerTests(LiteRecognizerTests.Recognizer lite, ITe
     }
 
     [Fact]
-    public async Task Recognize_NoFace_UsesTheWholeFrameAndSaysSo()
+    public async Task Recognize_NoFace_SaysSoAndNamesNoEmotion()
     {
         using var cat = Image.Load<Rgb24>(TestFiles.Path("Images", "no_face_cat_640x480.png"));
 
         EmotionPrediction prediction = await Recognize(cat, audio: null);
 
         Assert.Equal(new ModalityMask(AudioStatus.Missing, VideoStatus.NoFace), prediction.Mask);
-        Assert.Null(prediction.Frames[0].Face);
+        Assert.Null(prediction.Frames[0].Face); // nor does the close-up search pass a pattern of the cat for a face
+        Assert.Equal(EmotionPrediction.UnknownLabel, prediction.Label);
     }
 
     [Fact]

@@ -17,7 +17,8 @@ internal sealed class ModelFolderCopy : IDisposable
 
     public string Path { get; }
 
-    /// <summary>Sets (or, with a null value, nulls) the manifest field at a dotted path such as <c>video.frameStride</c>.</summary>
+    /// <summary>Sets (or, with a null value, nulls) the manifest field at a dotted path such as <c>video.frameStride</c>
+    /// (array elements by index: <c>video.classifiers.1.labels</c>).</summary>
     public void EditManifest(string path, JsonNode? value) => Edit(path, (parent, name) => parent[name] = value);
 
     /// <summary>Removes the manifest field at a dotted path, which must exist.</summary>
@@ -34,7 +35,7 @@ internal sealed class ModelFolderCopy : IDisposable
         JsonNode node = root;
         foreach (string part in parts[..^1])
         {
-            node = node[part]!;
+            node = node is JsonArray array ? array[int.Parse(part, System.Globalization.CultureInfo.InvariantCulture)]! : node[part]!;
         }
 
         change(node, parts[^1]);

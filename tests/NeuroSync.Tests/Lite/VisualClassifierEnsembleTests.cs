@@ -1,0 +1,134 @@
+using System.Text.Json.Nodes;
+using NeuroSync.Models;
+using NeuroSync.Onnx;
+using NeuroSync.Tests.TestUtilities;
+
+namespace NeuroSync.Tests.Lite;
+
+/// <summary>
+/// The lite set's face path, an ensemble of two classifiers with flip averaging, against its parts run one at a time: each
+/// part through a manifest that names only it, on the frame and on its mirror image made by the test.
+/// </summary>
+public sealed class VisualClassifierEnsembleTests : IDisposable
+{
+    private const int Crop = 112;
+    private readonly List<ModelFolderCopy> _copies = [];
+
+    [Fact]
+    public async Task Ensemble_IsTheWeightedMeanOfItsFlipAveragedMembers()
+    {
+        float[] frame = RandomFrame(seed: 3), mirror = Mirror(frame);
+        using var ensemble = new OnnxVisualClassifier(ModelSet.Load(LiteModels.Folder));
+        using var fer = Single(index: 0);
+        using var faceApi = Single(index: 1);
+
+        float[] actual = await Encode(ensemble, frame);
+        float[] ferPlain = await Encode(fer, frame), ferMirror = await Encode(fer, mirror);
+        float[] faPlain = await Encode(faceApi, frame), faMirror = await Encode(faceApi, mirror);
+
+        Assert.Equal(EmotionLabelSet.Default.Count, actual.Length);
+        for (int c = 0; c < actual.Length; c++)
+        {
+            float expected = (0.5f * 0.5f * (ferPlain[c] + ferMirror[c])) + (0.5f * 0.5f * (faPlain[c] + faMirror[c]));
+            Assert.Equal(expected, actual[c], 1e-6f);
+        }
+
+        Assert.Equal(1f, actual.Sum(), 1e-5f);
+    }
+
+    [Fact]
+    public async Task Member_SmallerInput_SeesTheCropThroughATriangleFilter()
+    {
+        // mini-Xception at 64 from the 112 crop, against the same network at its native size on the test's own resize.
+        float[] frame = RandomFrame(seed: 5);
+        using var fromCrop = Single(index: 0, flip: false);
+        using var native = Single(index: 0, flip: false, cropSize: 64);
+
+        float[] actual = await Encode(fromCrop, frame);
+        float[] expected = await Encode(native, NaiveResize(frame, Crop, 64));
+
+        for (int c = 0; c < actual.Length; c++)
+        {
+            Assert.Equal(expected[c], actual[c], 1e-5f);
+        }
+    }
+
+    public void Dispose() => _copies.ForEach(c => c.Dispose());
+
+    private OnnxVisualClassifier Single(int index, bool flip = true, int cropSize = Crop)
+    {
+        var copy = new ModelFolderCopy(LiteModels.Folder, "neurosync-ensemble");
+        _copies.Add(copy);
+        JsonNode manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(copy.Path, "neurosync.json")))!;
+        JsonNode member = manifest["video"]!["classifiers"]![index]!.DeepClone();
+        member["flip"] = flip;
+        if (cropSize != Crop)
+        {
+            member.AsObject().Remove("inputSize");
+        }
+
+        copy.EditManifest("video.classifiers", new JsonArray(member));
+        copy.EditManifest("video.cropSize", cropSize);
+        return new OnnxVisualClassifier(ModelSet.Load(copy.Path));
+    }
+
+    private static async Task<float[]> Encode(OnnxVisualClassifier classifier, float[] frame)
+    {
+        using FeatureMatrix features = await classifier.EncodeAsync(frame, frameCount: 1);
+        return features.GetRow(0).ToArray();
+    }
+
+    private static float[] RandomFrame(int seed)
+    {
+        var rng = new Random(seed);
+        var frame = new float[3 * Crop * Crop];
+        for (int i = 0; i < frame.Length; i++)
+        {
+            frame[i] = rng.Next(256) / 255f;
+        }
+
+        return frame;
+    }
+
+    private static float[] Mirror(float[] frame)
+    {
+        float[] mirror = (float[])frame.Clone();
+        for (int row = 0; row < 3 * Crop; row++)
+        {
+            mirror.AsSpan(row * Crop, Crop).Reverse();
+        }
+
+        return mirror;
+    }
+
+    /// <summary>The naive twin: every output pixel a normalised triangle-weighted sum, in double, one pixel at a time.</summary>
+    private static float[] NaiveResize(float[] frame, int from, int to)
+    {
+        var output = new float[3 * to * to];
+        double step = (double)from / to, support = Math.Max(1, step);
+        for (int p = 0; p < 3; p++)
+        {
+            for (int oy = 0; oy < to; oy++)
+            {
+                for (int ox = 0; ox < to; ox++)
+                {
+                    double cy = ((oy + 0.5) * step) - 0.5, cx = ((ox + 0.5) * step) - 0.5, sum = 0, weights = 0;
+                    for (int y = 0; y < from; y++)
+                    {
+                        double wy = Math.Max(0, 1 - (Math.Abs(y - cy) / support));
+                        for (int x = 0; x < from && wy > 0; x++)
+                        {
+                            double wx = Math.Max(0, 1 - (Math.Abs(x - cx) / support));
+                            sum += wy * wx * frame[(p * from * from) + (y * from) + x];
+                            weights += wy * wx;
+                        }
+                    }
+
+                    output[(p * to * to) + (oy * to) + ox] = (float)(sum / weights);
+                }
+            }
+        }
+
+        return output;
+    }
+}
