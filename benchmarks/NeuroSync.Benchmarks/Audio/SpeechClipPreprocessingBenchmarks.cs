@@ -71,7 +71,7 @@ public class SpeechClipPreprocessingBenchmarks
         return _destination[n - 1];
     }
 
-    /// <summary>NeuroSync's <see cref="AudioPreprocessor.Preprocess"/> into a caller-owned buffer.</summary>
+    /// <summary>NeuroSync's <see cref="AudioPreprocessor.Preprocess(AudioClip, Span{float})"/> into a caller-owned buffer.</summary>
     /// <returns>The number of valid samples.</returns>
     [Benchmark(Description = "AudioPreprocessor.Preprocess, 9 s speech 16 kHz mono -> 112000")]
     public int Preprocess() => _preprocessor.Preprocess(_clip, _destination).ValidSamples;
