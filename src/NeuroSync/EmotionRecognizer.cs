@@ -332,17 +332,19 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
             Contributions = contributions,
             AudioRms = audioPath.Rms,
             Frames = videoPath.Frames,
-            Timings = new StageTimings
-            {
-                AudioPreprocessing = audioPath.PreprocessingTime,
-                AudioEncoder = audioPath.EncoderTime,
-                VideoPreprocessing = videoPath.PreprocessingTime,
-                VisualEncoder = videoPath.EncoderTime,
-                Fusion = Stopwatch.GetElapsedTime(fusionStart, end),
-                Total = Stopwatch.GetElapsedTime(start, end),
-            },
+            Timings = Timings(audioPath, videoPath, Stopwatch.GetElapsedTime(fusionStart, end), Stopwatch.GetElapsedTime(start, end)),
         };
     }
+
+    private static StageTimings Timings(ModalityPath<AudioStatus> audio, ModalityPath<VideoStatus> video, TimeSpan fusion, TimeSpan total) => new()
+    {
+        AudioPreprocessing = audio.PreprocessingTime,
+        AudioEncoder = audio.EncoderTime,
+        VideoPreprocessing = video.PreprocessingTime,
+        VisualEncoder = video.EncoderTime,
+        Fusion = fusion,
+        Total = total,
+    };
 
     /// <summary>No emotion: nothing available could be scored, so no label is computed from a zero input.</summary>
     private EmotionPrediction Unknown(ModalityPath<AudioStatus> audio, ModalityPath<VideoStatus> video, ModalityMask mask, long start) => new()
@@ -356,14 +358,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         Contributions = _options.ComputeContributions ? new ModalityContributions(0f, 0f) : null,
         AudioRms = audio.Rms,
         Frames = video.Frames,
-        Timings = new StageTimings
-        {
-            AudioPreprocessing = audio.PreprocessingTime,
-            AudioEncoder = audio.EncoderTime,
-            VideoPreprocessing = video.PreprocessingTime,
-            VisualEncoder = video.EncoderTime,
-            Total = Stopwatch.GetElapsedTime(start),
-        },
+        Timings = Timings(audio, video, TimeSpan.Zero, Stopwatch.GetElapsedTime(start)),
     };
 
     /// <inheritdoc/>
