@@ -10,7 +10,7 @@ set -eu
 WORK=${1:?usage: verify.sh WORK_DIR (the one given to fetch_models.sh)}
 mkdir -p "$WORK/tfjs"
 (cd "$WORK/tfjs" && [ -f package.json ] || npm init -y >/dev/null; cd "$WORK/tfjs" && npm install --silent @tensorflow/tfjs@4.22.0 @tensorflow/tfjs-backend-wasm@4.22.0 >/dev/null)
-cp tools/lite/tfjs_reference.mjs tools/lite/faceapi_reference.mjs "$WORK/tfjs/"
+cp tools/lite/npy.mjs tools/lite/tfjs_reference.mjs tools/lite/faceapi_reference.mjs "$WORK/tfjs/"
 node "$WORK/tfjs/tfjs_reference.mjs" "$WORK/human/package/models" tests/NeuroSync.Tests/TestData/Lite
 # face-api's bundle require()s @tensorflow/tfjs from the unpacked package; NODE_PATH points it at the one installed here.
 NODE_PATH="$WORK/tfjs/node_modules" node "$WORK/tfjs/faceapi_reference.mjs" "$WORK/faceapi/package" tests/NeuroSync.Tests/TestData/Lite
