@@ -112,10 +112,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
 
         if (_options.Mode == RecognitionMode.Robust && _audioPreprocessor.VoiceActivityDetector is null)
         {
-            throw new ArgumentException(
-                "Robust mode decides audio availability by voice activity: expected an AudioPreprocessor with an IVoiceActivityDetector "
-                + "(for example SileroVoiceActivity.CreateBuiltIn()), found none. Pass one, or set EmotionRecognizerOptions.Mode to Original.",
-                nameof(audioPreprocessor));
+            throw new ArgumentException(AudioPreprocessor.RobustNeedsDetector, nameof(audioPreprocessor));
         }
 
         foreach (string label in _options.SilenceOverrideLabels)

@@ -24,6 +24,11 @@ public sealed class AudioPreprocessor
     /// <summary>The level the robust gate brings audio to before the detector scores it: -26 dBFS, a normal speaking level.</summary>
     private const float VoiceActivityLevelRms = 0.05f;
 
+    /// <summary>Why robust mode cannot run on a preprocessor without a detector, for this class and the recognizer that checks it early.</summary>
+    internal const string RobustNeedsDetector =
+        "Robust mode decides audio availability by voice activity: expected an AudioPreprocessor with an IVoiceActivityDetector "
+        + "(for example SileroVoiceActivity.CreateBuiltIn()), found none. Pass one, or use RecognitionMode.Original.";
+
     private readonly AudioPreprocessingOptions _options;
     private readonly IVoiceActivityDetector? _voiceActivity;
     private readonly ConcurrentDictionary<int, SincResampler> _resamplers = new();
@@ -91,9 +96,7 @@ public sealed class AudioPreprocessor
 
         if (mode == RecognitionMode.Robust && _voiceActivity is null)
         {
-            throw new InvalidOperationException(
-                "Robust mode decides audio availability by voice activity: expected an AudioPreprocessor with an IVoiceActivityDetector "
-                + "(for example SileroVoiceActivity.CreateBuiltIn()), found none. Pass one, or use RecognitionMode.Original.");
+            throw new InvalidOperationException(RobustNeedsDetector);
         }
 
         int valid = GetMonoLength(clip, out SincResampler? resampler);
