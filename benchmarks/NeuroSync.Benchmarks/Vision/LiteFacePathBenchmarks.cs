@@ -8,13 +8,14 @@ using SixLabors.ImageSharp.PixelFormats;
 namespace NeuroSync.Benchmarks.Vision;
 
 /// <summary>
-/// The lite set's face path per frame: BlazeFace on a 640x480 frame, the robust front-end (detection, lighting, crop), and the
+/// The lite set's face path per frame: BlazeFace on a 640x480 frame with and without a face, the robust front-end (detection, lighting, crop), and the
 /// two-classifier ensemble with flip averaging on one 112x112 crop (four network runs).
 /// </summary>
 [MemoryDiagnoser]
 public class LiteFacePathBenchmarks : IDisposable
 {
     private Image<Rgb24> _frame = null!;
+    private Image<Rgb24> _noFace = null!;
     private BlazeFaceDetector _detector = null!;
     private VideoPreprocessor _preprocessor = null!;
     private OnnxVisualClassifier _classifier = null!;
@@ -26,6 +27,7 @@ public class LiteFacePathBenchmarks : IDisposable
     {
         ModelSet set = ModelSet.Load(Path.Combine(RepositoryFiles.Root, "models", "lite"));
         _frame = Image.Load<Rgb24>(RepositoryFiles.Path("tests/NeuroSync.Tests/TestData/Images/astronaut_640x480.png"));
+        _noFace = Image.Load<Rgb24>(RepositoryFiles.Path("tests/NeuroSync.Tests/TestData/Images/covered_camera_640x480.png"));
         _detector = new BlazeFaceDetector(set.FaceDetectorPath!, set.CreateBlazeFaceDetectorOptions());
         _preprocessor = new VideoPreprocessor(_detector, set.CreateVideoPreprocessingOptions());
         _classifier = new OnnxVisualClassifier(set);
@@ -37,6 +39,11 @@ public class LiteFacePathBenchmarks : IDisposable
     /// <returns>The number of faces.</returns>
     [Benchmark(Description = "BlazeFace, 640x480 frame")]
     public int Detect() => _detector.DetectFaces(_frame).Count;
+
+    /// <summary>BlazeFace on a frame without a face: the whole frame, the close-up search and the two tiles.</summary>
+    /// <returns>The number of faces (0).</returns>
+    [Benchmark(Description = "BlazeFace, 640x480 frame without a face")]
+    public int DetectNone() => _detector.DetectFaces(_noFace).Count;
 
     /// <summary>Detection, lighting and the robust crop of one frame.</summary>
     /// <returns>The number of frames written.</returns>
@@ -59,6 +66,7 @@ public class LiteFacePathBenchmarks : IDisposable
         _classifier?.Dispose();
         _detector?.Dispose();
         _frame?.Dispose();
+        _noFace?.Dispose();
         GC.SuppressFinalize(this);
     }
 }

@@ -215,6 +215,10 @@ public sealed class FaceDetectorManifest
     [JsonInclude]
     public float CloseUpMinFaceFraction { get; internal set; } = 0.2f;
 
+    /// <summary>Gets the zoom of BlazeFace's tile search, made when no other search finds a face. Default 0 (none).</summary>
+    [JsonInclude]
+    public float TileZoom { get; internal set; }
+
     /// <summary>Gets the Haar scale factor. Default 1.1.</summary>
     [JsonInclude]
     public double ScaleFactor { get; internal set; } = 1.1;

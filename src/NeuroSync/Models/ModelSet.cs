@@ -181,6 +181,7 @@ public sealed class ModelSet
         CloseUpMargin = m.Video.FaceDetector.CloseUpMargin,
         CloseUpFaceFraction = m.Video.FaceDetector.CloseUpFaceFraction,
         CloseUpMinFaceFraction = m.Video.FaceDetector.CloseUpMinFaceFraction,
+        TileZoom = m.Video.FaceDetector.TileZoom,
     };
 
     private static SileroVoiceActivityOptions VoiceActivityOptions(ModelManifest m) => m.Audio.VoiceActivity is { } vad

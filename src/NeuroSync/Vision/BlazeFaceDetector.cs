@@ -91,6 +91,11 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
                 }
             }
 
+            if (faces.Count == 0 && _options.TileZoom > 0)
+            {
+                faces = DetectInTiles(image, input.AsMemory(0, length), cancellationToken);
+            }
+
             return faces;
         }
         finally
@@ -104,6 +109,36 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
 
     private bool IsLarger(FaceBox face, float fraction, int width, int height) =>
         Math.Max(face.Width, face.Height) / _options.BoxScale > fraction * Math.Min(width, height);
+
+    /// <summary>Searches overlapping tiles at both ends of each side longer than the tile, so every point of the frame is in
+    /// one; a face found in two tiles is reported once, the better box kept.</summary>
+    private List<FaceBox> DetectInTiles(Image<Rgb24> image, Memory<float> input, CancellationToken cancellationToken)
+    {
+        int width = image.Width, height = image.Height;
+        int side = (int)MathF.Round(Math.Max(width, height) / _options.TileZoom);
+        var found = new List<FaceBox>();
+        foreach (int y in Starts(height, side))
+        {
+            foreach (int x in Starts(width, side))
+            {
+                found.AddRange(Detect(image, input, Letterbox.ForTile(width, height, x, y, side), cancellationToken));
+            }
+        }
+
+        found.Sort((a, b) => b.Score.CompareTo(a.Score));
+        var faces = new List<FaceBox>();
+        foreach (FaceBox face in found)
+        {
+            if (faces.Count < _options.MaxFaces && faces.TrueForAll(f => f.IntersectionOverUnion(face) <= _options.IouThreshold))
+            {
+                faces.Add(face);
+            }
+        }
+
+        return faces;
+
+        static int[] Starts(int length, int tile) => length > tile ? [0, length - tile] : [0];
+    }
 
     private List<FaceBox> Detect(Image<Rgb24> image, Memory<float> input, Letterbox box, CancellationToken cancellationToken)
     {
@@ -121,10 +156,10 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
         float scale = (float)box.Side / size;
         int[] x0 = ArrayPool<int>.Shared.Rent(size);
         float[] fx = ArrayPool<float>.Shared.Rent(size);
-        Rgb24[] black = ArrayPool<Rgb24>.Shared.Rent(box.Side);
+        Rgb24[] black = ArrayPool<Rgb24>.Shared.Rent(width);
         try
         {
-            Array.Clear(black, 0, box.Side);
+            Array.Clear(black, 0, width);
             for (int x = 0; x < size; x++)
             {
                 float sx = x * scale;
@@ -309,6 +344,11 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
             int side = longer + (2 * (int)MathF.Round(margin * longer));
             return new Letterbox(side, (side - width) / 2, (side - height) / 2);
         }
+
+        /// <summary>A square of the given side whose top-left corner is at (x, y) of the frame, or centred on the frame along a
+        /// side shorter than the square. Frame pixels outside the tile but inside the square are kept; the rest is black.</summary>
+        public static Letterbox ForTile(int width, int height, int x, int y, int side) =>
+            new(side, width > side ? -x : (side - width) / 2, height > side ? -y : (side - height) / 2);
     }
 
     private readonly record struct Candidate(float Score, float X0, float Y0, float X1, float Y1);

@@ -64,6 +64,52 @@ public sealed class BlazeFaceDetectorTests(BlazeFaceDetectorTests.Detector blaze
     }
 
     [Fact]
+    public void DetectFaces_FaceTooSmallForTheWholeFrame_FoundByTheTileSearchWhereTheTileAloneFindsIt()
+    {
+        using Image<Rgb24> frame = SmallFaceFrame(out Point head);
+        using var tiled = new BlazeFaceDetector(LiteModels.File("blazeface.onnx"), new BlazeFaceDetectorOptions { TileZoom = 2f });
+        // With zoom 2 the 640x480 frame is searched in 320x320 tiles starting at x 0 or 320, y 0 or 160; the face is in the last.
+        using Image<Rgb24> tile = frame.Clone(c => c.Crop(new Rectangle(320, 160, 320, 320)));
+
+        IReadOnlyList<FaceBox> whole = blazeFace.Instance.DetectFaces(frame);
+        IReadOnlyList<FaceBox> found = tiled.DetectFaces(frame);
+        IReadOnlyList<FaceBox> reference = blazeFace.Instance.DetectFaces(tile);
+
+        output.WriteLine($"whole [{string.Join("; ", whole)}]; tiles [{string.Join("; ", found)}]; the tile alone [{string.Join("; ", reference)}]");
+        Assert.Empty(whole);
+        FaceBox face = Assert.Single(found);
+        FaceBox expected = Assert.Single(reference);
+        // Tolerance 1 px: the box is rounded once in tile and once in frame coordinates.
+        Assert.InRange(face.X - (expected.X + 320), -1, 1);
+        Assert.InRange(face.Y - (expected.Y + 160), -1, 1);
+        Assert.InRange(face.Width - expected.Width, -1, 1);
+        Assert.InRange(face.Height - expected.Height, -1, 1);
+        Assert.Equal(expected.Score, face.Score, 1e-4f);
+        Assert.InRange(face.X + (face.Width / 2), head.X, head.X + 48);
+        Assert.InRange(face.Y + (face.Height / 2), head.Y, head.Y + 48);
+    }
+
+    [Fact]
+    public void DetectFaces_FaceFoundOnTheWholeFrame_TileSearchChangesNothing()
+    {
+        using var image = Image.Load<Rgb24>(TestFiles.Path("Images", "two_faces_640x480.png"));
+        using var tiled = new BlazeFaceDetector(LiteModels.File("blazeface.onnx"), new BlazeFaceDetectorOptions { TileZoom = 1.33f });
+
+        Assert.Equal(blazeFace.Instance.DetectFaces(image), tiled.DetectFaces(image)); // tolerance: exact (the same single search)
+    }
+
+    [Theory]
+    [InlineData(1.05f)]
+    [InlineData(2.5f)]
+    [InlineData(-1f)]
+    public void Options_TileZoomOutOfRange_FailsNamingIt(float zoom)
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new BlazeFaceDetectorOptions { TileZoom = zoom }.Validate());
+
+        Assert.Contains("TileZoom", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Create_NotABlazeFaceModel_FailsNamingTheExpectedShape()
     {
         var ex = Assert.Throws<NeuroSync.Models.ModelMismatchException>(() => new BlazeFaceDetector(LiteModels.File("emotion_fer.onnx")));
@@ -81,6 +127,18 @@ public sealed class BlazeFaceDetectorTests(BlazeFaceDetectorTests.Detector blaze
 
         output.WriteLine($"640x480, median of 5: haar {haarMs:F1} ms, blazeface {blazeMs:F1} ms");
         Assert.True(blazeMs < haarMs, $"blazeface {blazeMs} ms, haar {haarMs} ms");
+    }
+
+    /// <summary>The astronaut's head, 48 px (a face of about 22 px), on a flat 640x480 frame at <paramref name="head"/>:
+    /// 9 px on BlazeFace's 256-pixel input of the whole frame, too small to be found.</summary>
+    private static Image<Rgb24> SmallFaceFrame(out Point head)
+    {
+        using var photo = Image.Load<Rgb24>(TestFiles.Path("Images", "astronaut_512.png"));
+        using Image<Rgb24> small = photo.Clone(c => c.Crop(new Rectangle(125, 30, 200, 200)).Resize(48, 48));
+        var frame = new Image<Rgb24>(640, 480, new Rgb24(90, 110, 130));
+        Point at = head = new Point(500, 300);
+        frame.Mutate(c => c.DrawImage(small, at, 1f));
+        return frame;
     }
 
     private static double MedianMilliseconds(Action action)
