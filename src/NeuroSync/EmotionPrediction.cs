@@ -3,9 +3,14 @@ using NeuroSync.Vision;
 namespace NeuroSync;
 
 /// <summary>The result of recognising the emotion in one clip.</summary>
-/// <remarks>Immutable. <see cref="Scores"/> is aligned with <see cref="Labels"/>.</remarks>
+/// <remarks>Immutable: <see cref="Scores"/> and <see cref="Frames"/> are read-only copies of what they were set to, so neither
+/// the code that made the prediction nor a caller that casts them can change them. <see cref="Scores"/> is aligned with
+/// <see cref="Labels"/>.</remarks>
 public sealed record EmotionPrediction
 {
+    private readonly IReadOnlyList<float> _scores = [];
+    private readonly IReadOnlyList<FrameAnalysis> _frames = [];
+
     /// <summary>The label of a prediction made without usable evidence (robust mode): no available modality could score
     /// emotions. Its <see cref="Confidence"/> is 0 and <see cref="Mask"/> says why.</summary>
     public const string UnknownLabel = "unknown";
@@ -24,7 +29,11 @@ public sealed record EmotionPrediction
     public required EmotionLabelSet Labels { get; init; }
 
     /// <summary>Gets the probability of each label (softmax of the model's logits; they sum to 1).</summary>
-    public required IReadOnlyList<float> Scores { get; init; }
+    public required IReadOnlyList<float> Scores
+    {
+        get => _scores;
+        init => _scores = ReadOnlyCopy(value);
+    }
 
     /// <summary>Gets which modalities could be used, and why not.</summary>
     public required ModalityMask Mask { get; init; }
@@ -36,7 +45,11 @@ public sealed record EmotionPrediction
     public float AudioRms { get; init; }
 
     /// <summary>Gets what the video front-end saw in each sampled frame (face box, lighting, status), in order.</summary>
-    public IReadOnlyList<FrameAnalysis> Frames { get; init; } = [];
+    public IReadOnlyList<FrameAnalysis> Frames
+    {
+        get => _frames;
+        init => _frames = ReadOnlyCopy(value);
+    }
 
     /// <summary>Gets the time spent in each stage.</summary>
     public StageTimings Timings { get; init; } = new();
@@ -51,5 +64,11 @@ public sealed record EmotionPrediction
         return index >= 0
             ? Scores[index]
             : throw new ArgumentException($"Label '{label}': expected one of [{string.Join(", ", Labels)}].", nameof(label));
+    }
+
+    private static System.Collections.ObjectModel.ReadOnlyCollection<T> ReadOnlyCopy<T>(IReadOnlyList<T> value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return Array.AsReadOnly([.. value]);
     }
 }

@@ -30,6 +30,9 @@ namespace NeuroSync;
 /// </remarks>
 public sealed class EmotionRecognizer : IEmotionRecognizer
 {
+    private const int MaxLoggedResampleRates = 16;
+    private const int MaxPooledLength = 1 << 25;
+
     private readonly IAudioEncoder _audioEncoder;
     private readonly IVisualEncoder _visualEncoder;
     private readonly IFusionEngine _fusion;
@@ -43,7 +46,14 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
     private readonly IReadOnlyList<IDisposable> _owned;
     private readonly ILogger _logger;
     private readonly RecognizerMetrics _metrics;
+    // The rates already logged as resampled. The rate comes from the caller, so the set is capped: past the cap, new rates
+    // are resampled as ever but no longer logged.
     private readonly ConcurrentDictionary<int, bool> _resampledRates = new();
+
+    // The waveform and frame tensors (the video tensor is megabytes) come from a pool of this recognizer's: the shared pool
+    // keeps arrays per thread, so a server with many threads would hold one per thread; this one holds at most one array of
+    // each size per core. Rentals above MaxPooledLength floats are allocated and dropped.
+    private readonly ArrayPool<float> _buffers = ArrayPool<float>.Create(MaxPooledLength, Environment.ProcessorCount);
     private readonly bool _overlapModalities;
     private int _disposed;
 
@@ -135,7 +145,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         {
             ModalityScheduling.Overlapped => true,
             ModalityScheduling.Sequential => false,
-            _ => new object[] { _audioEncoder, _visualEncoder }.OfType<IOnnxBacked>().Any(p => p.ExecutionProvider != OnnxExecutionProvider.Cpu),
+            _ => _audioEncoder.RunsOnAccelerator || _visualEncoder.RunsOnAccelerator,
         };
         string provider = onnxParts.Length == 0 ? "custom encoders" : string.Join(", ", onnxParts.Select(p => p.ExecutionProvider).Distinct());
         RecognizerLog.ModelSetLoaded(_logger, _options.ModelSetName, _modelSet?.Directory ?? "(parts)", provider);
@@ -206,6 +216,9 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
             throw;
         }
     }
+
+    /// <summary>Gets how many distinct resampled rates have been logged (at most <see cref="MaxLoggedResampleRates"/>).</summary>
+    internal int LoggedResampleRateCount => _resampledRates.Count;
 
     /// <summary>Gets the labels of the predictions.</summary>
     public EmotionLabelSet Labels => _fusion.Labels;
@@ -461,13 +474,13 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
             return new(AudioStatus.Missing, await _silentAudio.GetAsync(cancellationToken).ConfigureAwait(false), owned: false, TimeSpan.Zero, TimeSpan.Zero);
         }
 
-        if (clip.SampleRate != _audioPreprocessor.TargetSampleRate && _resampledRates.TryAdd(clip.SampleRate, true))
+        if (clip.SampleRate != _audioPreprocessor.TargetSampleRate && _resampledRates.Count < MaxLoggedResampleRates && _resampledRates.TryAdd(clip.SampleRate, true))
         {
             RecognizerLog.AudioResampled(_logger, clip.SampleRate, _audioPreprocessor.TargetSampleRate);
         }
 
         long start = Stopwatch.GetTimestamp();
-        float[] waveform = ArrayPool<float>.Shared.Rent(_audioPreprocessor.MaxSamples);
+        float[] waveform = _buffers.Rent(_audioPreprocessor.MaxSamples);
         try
         {
             AudioPreprocessingResult result;
@@ -489,7 +502,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(waveform);
+            _buffers.Return(waveform);
         }
     }
 
@@ -502,7 +515,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
             return new(VideoStatus.NoFrames, await _blankVideo.GetAsync(cancellationToken).ConfigureAwait(false), owned: false, TimeSpan.Zero, TimeSpan.Zero);
         }
 
-        float[] tensor = ArrayPool<float>.Shared.Rent(length);
+        float[] tensor = _buffers.Rent(length);
         try
         {
             VideoPreprocessingResult result;
@@ -526,7 +539,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(tensor);
+            _buffers.Return(tensor);
         }
     }
 

@@ -10,6 +10,11 @@ public interface IAudioEncoder : IDisposable
     /// <summary>Gets the length of each output feature vector (1024 for Wav2Vec2-large).</summary>
     int FeatureDimension { get; }
 
+    /// <summary>Gets a value indicating whether the encoder runs on other hardware than the CPU, such as a GPU:
+    /// <see cref="ModalityScheduling.Automatic"/> overlaps the audio and video paths when either encoder does, so the CPU's
+    /// front-end work runs while the accelerator computes. Default <see langword="false"/>.</summary>
+    bool RunsOnAccelerator => false;
+
     /// <summary>Encodes one waveform.</summary>
     /// <param name="waveform">Exactly <see cref="InputLength"/> normalised samples at the encoder's sample rate.</param>
     /// <param name="cancellationToken">Cancels the inference.</param>

@@ -10,6 +10,11 @@ public interface IVisualEncoder : IDisposable
     /// <summary>Gets the length of each output feature vector (1280 for EfficientNet-B0).</summary>
     int FeatureDimension { get; }
 
+    /// <summary>Gets a value indicating whether the encoder runs on other hardware than the CPU, such as a GPU:
+    /// <see cref="ModalityScheduling.Automatic"/> overlaps the audio and video paths when either encoder does, so the CPU's
+    /// front-end work runs while the accelerator computes. Default <see langword="false"/>.</summary>
+    bool RunsOnAccelerator => false;
+
     /// <summary>Encodes a batch of frames in one inference.</summary>
     /// <param name="frames">Normalised crops, <c>[frameCount, 3, CropSize, CropSize]</c>, row-major.</param>
     /// <param name="frameCount">The number of frames in <paramref name="frames"/>.</param>

@@ -3,8 +3,9 @@ namespace NeuroSync;
 /// <summary>Whether the audio path and the video path of one prediction run one after the other or at the same time.</summary>
 public enum ModalityScheduling
 {
-    /// <summary>At the same time when an encoder runs on a GPU, so the CPU's face search overlaps the GPU's work; one after
-    /// the other when everything runs on the CPU. The default.</summary>
+    /// <summary>At the same time when an encoder runs on a GPU (<see cref="IAudioEncoder.RunsOnAccelerator"/>,
+    /// <see cref="IVisualEncoder.RunsOnAccelerator"/>), so the CPU's face search overlaps the GPU's work; one after the other
+    /// when everything runs on the CPU. The default.</summary>
     Automatic,
 
     /// <summary>The audio path, then the video path. Best when each path already uses every core (ONNX Runtime's threads and

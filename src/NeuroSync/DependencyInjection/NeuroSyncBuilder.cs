@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using NeuroSync.Audio;
 using NeuroSync.Vision;
 
 namespace NeuroSync.DependencyInjection;
@@ -32,6 +33,12 @@ public sealed class NeuroSyncBuilder
     /// <param name="factory">Creates the engine.</param>
     /// <returns>This builder.</returns>
     public NeuroSyncBuilder UseFusionEngine(Func<IServiceProvider, IFusionEngine> factory) => Replace(factory);
+
+    /// <summary>Uses another voice-activity detector (instead of the model set's, or the built-in Silero VAD): in robust mode
+    /// it decides whether the audio holds a voice.</summary>
+    /// <param name="factory">Creates the detector.</param>
+    /// <returns>This builder.</returns>
+    public NeuroSyncBuilder UseVoiceActivityDetector(Func<IServiceProvider, IVoiceActivityDetector> factory) => Replace(factory);
 
     private NeuroSyncBuilder Replace<T>(Func<IServiceProvider, T> factory)
         where T : class

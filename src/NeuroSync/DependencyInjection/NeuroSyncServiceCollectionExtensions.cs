@@ -56,12 +56,12 @@ public static class NeuroSyncServiceCollectionExtensions
         services.TryAddSingleton(sp => ModelSetParts.VisualEncoder(sp.GetRequiredService<ModelSet>(), Options(sp).OnnxRuntime));
         services.TryAddSingleton(sp => ModelSetParts.Fusion(sp.GetRequiredService<ModelSet>(), Options(sp).OnnxRuntime));
         services.TryAddSingleton(sp => ModelSetParts.FaceDetector(sp.GetRequiredService<ModelSet>(), Options(sp).OnnxRuntime));
-        services.TryAddSingleton(sp => new VoiceActivityHolder(ModelSetParts.VoiceActivity(sp.GetRequiredService<ModelSet>(), Options(sp).OnnxRuntime)));
+        services.TryAddSingleton<IVoiceActivityDetector>(sp => ModelSetParts.VoiceActivity(sp.GetRequiredService<ModelSet>(), Options(sp).OnnxRuntime));
         services.TryAddSingleton(sp =>
         {
             AudioPreprocessingOptions audio = sp.GetRequiredService<ModelSet>().CreateAudioPreprocessingOptions();
             audio.SilenceRmsThreshold = Options(sp).Audio.SilenceRmsThreshold ?? audio.SilenceRmsThreshold;
-            return new AudioPreprocessor(audio, sp.GetRequiredService<VoiceActivityHolder>().Detector);
+            return new AudioPreprocessor(audio, sp.GetRequiredService<IVoiceActivityDetector>());
         });
         services.TryAddSingleton(sp =>
         {
@@ -99,12 +99,4 @@ public static class NeuroSyncServiceCollectionExtensions
     }
 
     private static NeuroSyncOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<NeuroSyncOptions>>().Value;
-
-    /// <summary>The model set's voice-activity detector, or the built-in one; a singleton so that the container disposes the detector.</summary>
-    private sealed class VoiceActivityHolder(SileroVoiceActivity detector) : IDisposable
-    {
-        public SileroVoiceActivity Detector => detector;
-
-        public void Dispose() => detector.Dispose();
-    }
 }

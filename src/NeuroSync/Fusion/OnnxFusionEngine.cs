@@ -64,7 +64,6 @@ public sealed class OnnxFusionEngine : IFusionEngine, IOnnxBacked
     }
 
     /// <inheritdoc/>
-    /// <inheritdoc/>
     OnnxExecutionProvider IOnnxBacked.ExecutionProvider => _model.ExecutionProvider;
 
     /// <inheritdoc/>

@@ -44,6 +44,9 @@ public sealed class OnnxAudioEncoder : IAudioEncoder, IOnnxBacked
     public OnnxExecutionProvider ExecutionProvider => _model.ExecutionProvider;
 
     /// <inheritdoc/>
+    public bool RunsOnAccelerator => ExecutionProvider != OnnxExecutionProvider.Cpu;
+
+    /// <inheritdoc/>
     string? IOnnxBacked.ProviderFallbackReason => _model.ProviderFallbackReason;
 
     /// <inheritdoc/>

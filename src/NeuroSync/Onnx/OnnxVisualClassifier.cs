@@ -61,6 +61,9 @@ public sealed class OnnxVisualClassifier : IVisualEncoder, IOnnxBacked
     public OnnxExecutionProvider ExecutionProvider => _members[0].Model.ExecutionProvider;
 
     /// <inheritdoc/>
+    public bool RunsOnAccelerator => ExecutionProvider != OnnxExecutionProvider.Cpu;
+
+    /// <inheritdoc/>
     string? IOnnxBacked.ProviderFallbackReason => _members[0].Model.ProviderFallbackReason;
 
     /// <inheritdoc/>

@@ -43,6 +43,9 @@ public sealed class OnnxVisualEncoder : IVisualEncoder, IOnnxBacked
     public OnnxExecutionProvider ExecutionProvider => _model.ExecutionProvider;
 
     /// <inheritdoc/>
+    public bool RunsOnAccelerator => ExecutionProvider != OnnxExecutionProvider.Cpu;
+
+    /// <inheritdoc/>
     string? IOnnxBacked.ProviderFallbackReason => _model.ProviderFallbackReason;
 
     /// <inheritdoc/>

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Text;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Memory;
 using SixLabors.ImageSharp.PixelFormats;
@@ -6,11 +8,14 @@ namespace NeuroSync.Vision;
 
 /// <summary>
 /// Decodes untrusted image files (PNG, JPEG, BMP, GIF, TGA, ...) into frames, safely: the header is read first and images
-/// over <see cref="MaxPixels"/> are refused before any pixel buffer exists, and decoding runs with its own memory limit.
+/// over <see cref="MaxPixels"/> are refused before any pixel buffer exists, a PNG must be complete (every chunk up to
+/// <c>IEND</c>), and decoding runs with its own memory limit.
 /// </summary>
 /// <remarks>Thread-safe. Uses its own ImageSharp configuration, never the process-wide default.</remarks>
 public sealed class FrameLoader
 {
+    private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
     private readonly Configuration _configuration;
 
     /// <summary>Creates a loader.</summary>
@@ -70,6 +75,8 @@ public sealed class FrameLoader
             }
 
             seekable.Position = start;
+            RequireCompletePng(seekable, name);
+            seekable.Position = start;
             return Image.Load<Rgb24>(_configuration, seekable);
         }
         catch (Exception ex) when (ex is UnknownImageFormatException or InvalidImageContentException or ImageFormatException
@@ -83,6 +90,45 @@ public sealed class FrameLoader
             {
                 seekable.Dispose();
             }
+        }
+    }
+
+    /// <summary>Walks a PNG's chunks (length, type, data, CRC) up to <c>IEND</c> without reading their data. ImageSharp 2.1
+    /// decodes a PNG cut inside its pixel data without an error, the missing rows black, so a broken upload would be judged
+    /// as a partly black frame instead of refused. Other formats pass unchecked.</summary>
+    private static void RequireCompletePng(Stream stream, string name)
+    {
+        long start = stream.Position, length = stream.Length;
+        Span<byte> header = stackalloc byte[8];
+        if (stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length || !header.SequenceEqual(PngSignature))
+        {
+            return;
+        }
+
+        long position = start + header.Length;
+        string previous = "the signature";
+        while (true)
+        {
+            stream.Position = position;
+            if (stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length)
+            {
+                throw new InvalidImageException($"Image '{name}': expected a complete PNG, found one that ends after {previous} without an IEND chunk ({length - start} bytes).");
+            }
+
+            string type = Encoding.ASCII.GetString(header[4..]);
+            long end = position + 12 + BinaryPrimitives.ReadUInt32BigEndian(header);
+            if (end > length)
+            {
+                throw new InvalidImageException($"Image '{name}': expected a complete PNG, found one cut short inside its {type} chunk ({length - start} bytes; the chunk ends at byte {end - start}).");
+            }
+
+            if (type == "IEND")
+            {
+                return;
+            }
+
+            previous = $"its {type} chunk";
+            position = end;
         }
     }
 }

@@ -105,6 +105,31 @@ public sealed class RobustVoiceGateTests(RobustVoiceGateTests.Detector silero) :
         Assert.Equal(fromFile.Detect(speech), silero.Instance.Detect(speech)); // tolerance: exact
     }
 
+    [Theory]
+    [InlineData(RecognitionMode.Robust)]
+    [InlineData(RecognitionMode.Original)]
+    public void Preprocess_HandsTheCallersTokenToTheVoiceActivityDetector(RecognitionMode mode)
+    {
+        var detector = new TokenRecordingDetector();
+        var preprocessor = new AudioPreprocessor(new AudioPreprocessingOptions { VoiceActivityAfterRmsGate = true }, detector);
+        using var cancellation = new CancellationTokenSource();
+        // Loud enough for the original's RMS gate, so both modes reach the detector.
+        var clip = new AudioClip(SignalAnalysis.Noise(16_000, seed: 5, amplitude: 0.3), 16_000);
+
+        preprocessor.Preprocess(clip, new float[preprocessor.MaxSamples], mode, cancellation.Token);
+
+        Assert.Equal(cancellation.Token, detector.Token);
+    }
+
+    [Fact]
+    public void Preprocess_CancelledWhileTheDetectorRuns_Throws()
+    {
+        var preprocessor = new AudioPreprocessor(new AudioPreprocessingOptions(), silero.Instance);
+        AudioClip clip = Level("speech", "en_0_rms0.002.wav");
+
+        Assert.ThrowsAny<OperationCanceledException>(() => preprocessor.Preprocess(clip, new float[preprocessor.MaxSamples], RecognitionMode.Robust, new CancellationToken(canceled: true)));
+    }
+
     private static AudioClip Level(string kind, string file) => AudioClip.ReadWav(TestFiles.Path("Audio", "Levels", kind, file));
 
     public sealed class Detector : IDisposable
@@ -112,5 +137,18 @@ public sealed class RobustVoiceGateTests(RobustVoiceGateTests.Detector silero) :
         public SileroVoiceActivity Instance { get; } = SileroVoiceActivity.CreateBuiltIn();
 
         public void Dispose() => Instance.Dispose();
+    }
+
+    private sealed class TokenRecordingDetector : IVoiceActivityDetector
+    {
+        public CancellationToken Token { get; private set; }
+
+        public int SampleRate => 16_000;
+
+        public VoiceActivity Detect(ReadOnlySpan<float> samples, CancellationToken cancellationToken = default)
+        {
+            Token = cancellationToken;
+            return new VoiceActivity(true, TimeSpan.FromSeconds(1), 1f);
+        }
     }
 }

@@ -163,25 +163,4 @@ public sealed class SincResamplerTests(ITestOutputHelper output)
         Assert.Same(first.GetResampler(44_100), first.GetResampler(44_100));
         Assert.NotSame(first.GetResampler(44_100), second.GetResampler(44_100));
     }
-
-    [Fact]
-    public void Preprocess_SevenSeconds48kHzStereo_TakesMilliseconds()
-    {
-        var preprocessor = new AudioPreprocessor();
-        float[] samples = SignalAnalysis.Noise(7 * 48_000 * 2, seed: 3, amplitude: 0.3);
-        var clip = new AudioClip(samples, 48_000, channels: 2);
-        var destination = new float[preprocessor.MaxSamples];
-        preprocessor.Preprocess(clip, destination); // warm-up: JIT and filter design
-
-        const int runs = 10;
-        var stopwatch = Stopwatch.StartNew();
-        for (int i = 0; i < runs; i++)
-        {
-            preprocessor.Preprocess(clip, destination);
-        }
-
-        double milliseconds = stopwatch.Elapsed.TotalMilliseconds / runs;
-        output.WriteLine($"7 s of 48 kHz stereo: {milliseconds:F2} ms per Preprocess (mix, resample, RMS, normalise)");
-        Assert.True(milliseconds < 500, $"{milliseconds:F1} ms per call; expected well under 500 ms (a generous bound for slow CI machines)");
-    }
 }

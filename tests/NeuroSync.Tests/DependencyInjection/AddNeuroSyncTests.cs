@@ -167,6 +167,21 @@ public class AddNeuroSyncTests
     }
 
     [Fact]
+    public async Task Builder_UseVoiceActivityDetector_DecidesTheAudioInRobustMode()
+    {
+        var detector = new NeverSpeech();
+        using ServiceProvider provider = Build(s => s.AddNeuroSync(o => { o.ModelPath = PipelineCases.TinyModels; o.Mode = RecognitionMode.Robust; })
+            .UseVoiceActivityDetector(_ => detector));
+        var speech = new EmotionInput { Audio = AudioClip.ReadWav(TestFiles.Path("Audio", "speechlike_9s.wav")) };
+
+        EmotionPrediction prediction = await provider.GetRequiredService<IEmotionRecognizer>().RecognizeAsync(speech);
+
+        Assert.Same(detector, provider.GetRequiredService<IVoiceActivityDetector>());
+        Assert.Equal(1, detector.Calls);
+        Assert.Equal(AudioStatus.NoSpeech, prediction.Mask.Audio);
+    }
+
+    [Fact]
     public async Task DisposeContainer_DisposesTheModelsItCreated()
     {
         ServiceProvider provider = Build(s => s.AddNeuroSync(o => o.ModelPath = PipelineCases.TinyModels));
@@ -184,5 +199,20 @@ public class AddNeuroSyncTests
         var services = new ServiceCollection();
         configure(services);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    private sealed class NeverSpeech : IVoiceActivityDetector
+    {
+        private int _calls;
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public int SampleRate => 16_000;
+
+        public VoiceActivity Detect(ReadOnlySpan<float> samples, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _calls);
+            return new VoiceActivity(false, TimeSpan.Zero, 0f);
+        }
     }
 }

@@ -36,6 +36,18 @@ public sealed class ModalitySchedulingTests(TinyModelsFixture models) : IClassFi
         Assert.True(tracker.Overlapped);
     }
 
+    [Fact]
+    public async Task Automatic_ACustomEncoderOnAnAccelerator_OverlapsThePaths()
+    {
+        var tracker = new PathTracker(TimeSpan.FromSeconds(30));
+        using var recognizer = Rebuild(tracker, ModalityScheduling.Automatic, audioOnAccelerator: true);
+        using var clip = EmotionRecognizerParityTests.Clip.Load(SpeechAndFace);
+
+        await recognizer.RecognizeAsync(clip.Input);
+
+        Assert.True(tracker.Overlapped);
+    }
+
     [Theory]
     [InlineData(ModalityScheduling.Sequential)]
     [InlineData(ModalityScheduling.Overlapped)]
@@ -71,8 +83,8 @@ public sealed class ModalitySchedulingTests(TinyModelsFixture models) : IClassFi
         Assert.Equal("configure", ex.ParamName);
     }
 
-    private EmotionRecognizer Rebuild(PathTracker tracker, ModalityScheduling scheduling) => new(
-        new TrackedAudioEncoder((IAudioEncoder)models.Recognizer.GetService(typeof(IAudioEncoder))!, tracker),
+    private EmotionRecognizer Rebuild(PathTracker tracker, ModalityScheduling scheduling, bool audioOnAccelerator = false) => new(
+        new TrackedAudioEncoder((IAudioEncoder)models.Recognizer.GetService(typeof(IAudioEncoder))!, tracker, audioOnAccelerator),
         (IVisualEncoder)models.Recognizer.GetService(typeof(IVisualEncoder))!,
         (IFusionEngine)models.Recognizer.GetService(typeof(IFusionEngine))!,
         new AudioPreprocessor(),
@@ -144,9 +156,11 @@ public sealed class ModalitySchedulingTests(TinyModelsFixture models) : IClassFi
         }
     }
 
-    private sealed class TrackedAudioEncoder(IAudioEncoder inner, PathTracker tracker) : IAudioEncoder
+    private sealed class TrackedAudioEncoder(IAudioEncoder inner, PathTracker tracker, bool onAccelerator) : IAudioEncoder
     {
         public int InputLength => inner.InputLength;
+
+        public bool RunsOnAccelerator => onAccelerator;
 
         public int FeatureDimension => inner.FeatureDimension;
 

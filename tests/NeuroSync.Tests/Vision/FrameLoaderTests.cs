@@ -38,6 +38,28 @@ public class FrameLoaderTests
     }
 
     [Fact]
+    public void Load_PngCutInsideItsPixelData_ThrowsInvalidImageExceptionNamingTheChunk()
+    {
+        // ImageSharp 2.1 alone decodes this into a frame whose lower rows are black.
+        byte[] png = File.ReadAllBytes(TestFiles.Path("Images", "astronaut_640x480.png"));
+
+        var ex = Assert.Throws<InvalidImageException>(() => new FrameLoader().Load(new MemoryStream(png[..(png.Length * 6 / 10)])));
+
+        Assert.Contains("cut short inside its IDAT chunk", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_PngWithoutItsIendChunk_ThrowsInvalidImageException()
+    {
+        byte[] png = File.ReadAllBytes(TestFiles.Path("Images", "astronaut_640x480.png"));
+        Assert.Equal("IEND"u8.ToArray(), png[^8..^4]); // the last chunk: length 0, type, CRC
+
+        var ex = Assert.Throws<InvalidImageException>(() => new FrameLoader().Load(new NonSeekableStream(png[..^12])));
+
+        Assert.Contains("without an IEND chunk", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_NonSeekableStream_Works()
     {
         byte[] png = File.ReadAllBytes(TestFiles.Path("Images", "astronaut_512.png"));
