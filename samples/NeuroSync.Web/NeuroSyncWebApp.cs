@@ -47,7 +47,9 @@ public static class NeuroSyncWebApp
         builder.Services.AddSingleton<ClipUploadReader>();
         builder.Services.AddSingleton<PredictEndpoint>();
 
-        builder.Services.AddNeuroSync(builder.Configuration.GetSection(NeuroSyncOptions.SectionName));
+        builder.Services.AddNeuroSync(builder.Configuration.GetSection(NeuroSyncOptions.SectionName))
+            .UseLogging()
+            .UseOpenTelemetry();
         builder.Services.PostConfigure<NeuroSyncOptions>(options =>
         {
             options.ModelPath = Path.GetFullPath(options.ModelPath ?? Path.Combine(AppContext.BaseDirectory, DefaultModelFolder));

@@ -1,15 +1,9 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Numerics.Tensors;
 using NeuroSync.Audio;
-using NeuroSync.Fusion;
 using NeuroSync.Models;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using NeuroSync.Onnx;
-using NeuroSync.Telemetry;
 using NeuroSync.Vision;
 
 namespace NeuroSync;
@@ -27,10 +21,12 @@ namespace NeuroSync;
 /// clips without frames reuse the encoder's output for zeros, computed on first need (identical to running it).</para>
 /// <para>A recognizer made by <see cref="Create"/> owns its models and disposes them; one
 /// built from parts leaves the parts to their owner.</para>
+/// <para>It neither logs nor measures: wrap it in <see cref="LoggingEmotionRecognizer"/> and
+/// <see cref="OpenTelemetryEmotionRecognizer"/> (<c>AddNeuroSync().UseLogging().UseOpenTelemetry()</c>), which read what
+/// they report from the prediction (<see cref="EmotionPrediction.Timings"/>) and from <see cref="EmotionRecognizerMetadata"/>.</para>
 /// </remarks>
 public sealed class EmotionRecognizer : IEmotionRecognizer
 {
-    private const int MaxLoggedResampleRates = 16;
     private const int MaxPooledLength = 1 << 25;
 
     private readonly IAudioEncoder _audioEncoder;
@@ -44,11 +40,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
     private readonly ZeroInputFeatures _blankVideo;
     private readonly ModelSet? _modelSet;
     private readonly IReadOnlyList<IDisposable> _owned;
-    private readonly ILogger _logger;
-    private readonly RecognizerMetrics _metrics;
-    // The rates already logged as resampled. The rate comes from the caller, so the set is capped: past the cap, new rates
-    // are resampled as ever but no longer logged.
-    private readonly ConcurrentDictionary<int, bool> _resampledRates = new();
+    private readonly EmotionRecognizerMetadata _metadata;
 
     // The waveform and frame tensors (the video tensor is megabytes) come from a pool of this recognizer's: the shared pool
     // keeps arrays per thread, so a server with many threads would hold one per thread; this one holds at most one array of
@@ -65,9 +57,6 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
     /// <param name="videoPreprocessor">The video front-end; its crop size must equal the encoder's.</param>
     /// <param name="options">Post-processing settings; the original's when <see langword="null"/>.</param>
     /// <param name="emptyVideoFrameCount">How many zero frames stand for a clip without frames (10 in the original).</param>
-    /// <param name="loggerFactory">Where logs go; none when <see langword="null"/>.</param>
-    /// <param name="meterFactory">Creates the <c>NeuroSync</c> meter (DI's, so tests and hosts can isolate it); the recognizer
-    /// owns a meter of its own when <see langword="null"/>.</param>
     /// <exception cref="ArgumentException">The parts do not fit together; the message says which sizes differ.</exception>
     public EmotionRecognizer(
         IAudioEncoder audioEncoder,
@@ -76,10 +65,8 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         AudioPreprocessor audioPreprocessor,
         VideoPreprocessor videoPreprocessor,
         EmotionRecognizerOptions? options = null,
-        int emptyVideoFrameCount = 10,
-        ILoggerFactory? loggerFactory = null,
-        IMeterFactory? meterFactory = null)
-        : this(audioEncoder, visualEncoder, fusion, audioPreprocessor, videoPreprocessor, options, emptyVideoFrameCount, modelSet: null, owned: [], loggerFactory, meterFactory)
+        int emptyVideoFrameCount = 10)
+        : this(audioEncoder, visualEncoder, fusion, audioPreprocessor, videoPreprocessor, options, emptyVideoFrameCount, modelSet: null, owned: [])
     {
     }
 
@@ -92,9 +79,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         EmotionRecognizerOptions? options,
         int emptyVideoFrameCount,
         ModelSet? modelSet,
-        IReadOnlyList<IDisposable> owned,
-        ILoggerFactory? loggerFactory,
-        IMeterFactory? meterFactory)
+        IReadOnlyList<IDisposable> owned)
     {
         _audioEncoder = audioEncoder ?? throw new ArgumentNullException(nameof(audioEncoder));
         _visualEncoder = visualEncoder ?? throw new ArgumentNullException(nameof(visualEncoder));
@@ -136,8 +121,6 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         _emptyVideoFrameCount = emptyVideoFrameCount;
         _modelSet = modelSet;
         _owned = owned;
-        _logger = (ILogger?)loggerFactory?.CreateLogger<EmotionRecognizer>() ?? NullLogger.Instance;
-        _metrics = new RecognizerMetrics(meterFactory, _options.ModelSetName);
         _silentAudio = new ZeroInputFeatures(ct => _audioEncoder.EncodeAsync(new float[_audioEncoder.InputLength], ct));
         _blankVideo = new ZeroInputFeatures(ct => _visualEncoder.EncodeAsync(new float[_emptyVideoFrameCount * _videoPreprocessor.FrameTensorLength], _emptyVideoFrameCount, ct));
         IOnnxBacked[] onnxParts = [.. new object[] { _audioEncoder, _visualEncoder, _fusion }.OfType<IOnnxBacked>()];
@@ -147,20 +130,20 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
             ModalityScheduling.Sequential => false,
             _ => _audioEncoder.RunsOnAccelerator || _visualEncoder.RunsOnAccelerator,
         };
-        string provider = onnxParts.Length == 0 ? "custom encoders" : string.Join(", ", onnxParts.Select(p => p.ExecutionProvider).Distinct());
-        RecognizerLog.ModelSetLoaded(_logger, _options.ModelSetName, _modelSet?.Directory ?? "(parts)", provider);
-        if (onnxParts.Select(p => p.ProviderFallbackReason).FirstOrDefault(r => r is not null) is { } fallbackReason)
-        {
-            RecognizerLog.CudaFallback(_logger, fallbackReason);
-        }
+        _metadata = new EmotionRecognizerMetadata(
+            _options.ModelSetName,
+            _modelSet?.Directory,
+            _options.Mode,
+            _fusion.Labels,
+            _audioPreprocessor.TargetSampleRate,
+            onnxParts.Length == 0 ? "custom" : string.Join(", ", onnxParts.Select(p => p.ExecutionProvider).Distinct()),
+            onnxParts.Select(p => p.ProviderFallbackReason).FirstOrDefault(r => r is not null));
     }
 
     /// <summary>Loads a model folder (<c>neurosync.json</c> and the ONNX models it names: encoders and a fusion head, or the
     /// lite set's face detector, expression classifier and voice-activity detector) into a recognizer that owns them.</summary>
     /// <param name="modelDirectory">The model folder, or a manifest file in one (see <see cref="ModelSet.Load(string)"/>).</param>
     /// <param name="onnxOptions">ONNX Runtime session settings; defaults when <see langword="null"/>.</param>
-    /// <param name="loggerFactory">Where logs go; none when <see langword="null"/>.</param>
-    /// <param name="meterFactory">Creates the <c>NeuroSync</c> meter; the recognizer owns one when <see langword="null"/>.</param>
     /// <param name="configure">Changes the recognizer's settings, already filled from the manifest (for example
     /// <see cref="EmotionRecognizerOptions.ModalityScheduling"/>); runs and is checked before any model loads.</param>
     /// <returns>A recognizer to dispose when done.</returns>
@@ -170,8 +153,6 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
     public static EmotionRecognizer Create(
         string modelDirectory,
         OnnxRuntimeOptions? onnxOptions = null,
-        ILoggerFactory? loggerFactory = null,
-        IMeterFactory? meterFactory = null,
         Action<EmotionRecognizerOptions>? configure = null)
     {
         ModelSet modelSet = ModelSet.Load(modelDirectory);
@@ -206,9 +187,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
                 options,
                 modelSet.Manifest.Video.EmptyVideoFrameCount,
                 modelSet,
-                disposables,
-                loggerFactory,
-                meterFactory);
+                disposables);
         }
         catch
         {
@@ -217,83 +196,31 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         }
     }
 
-    /// <summary>Gets how many distinct resampled rates have been logged (at most <see cref="MaxLoggedResampleRates"/>).</summary>
-    internal int LoggedResampleRateCount => _resampledRates.Count;
-
     /// <summary>Gets the labels of the predictions.</summary>
     public EmotionLabelSet Labels => _fusion.Labels;
 
     /// <inheritdoc/>
-    public async Task<EmotionPrediction> RecognizeAsync(EmotionInput input, CancellationToken cancellationToken = default)
+    public Task<EmotionPrediction> RecognizeAsync(EmotionInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        using Activity? activity = NeuroSyncTelemetry.ActivitySource.StartActivity(NeuroSyncTelemetry.RecognizeActivity);
-        activity?.SetTag(NeuroSyncTelemetry.ModelSetTag, _options.ModelSetName);
-        long start = Stopwatch.GetTimestamp();
-        try
-        {
-            EmotionPrediction prediction = await RecognizeCoreAsync(input, start, cancellationToken).ConfigureAwait(false);
-            Record(prediction, activity);
-            return prediction;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            RecognizerLog.RecognitionCancelled(_logger);
-            _metrics.RecordRecognition(Stopwatch.GetElapsedTime(start), null, typeof(OperationCanceledException).FullName);
-            activity?.SetStatus(ActivityStatusCode.Error, "cancelled");
-            throw;
-        }
-        catch (Exception ex)
-        {
-            RecognizerLog.RecognitionFailed(_logger, ex, ex.GetType().Name);
-            _metrics.RecordRecognition(Stopwatch.GetElapsedTime(start), null, ex.GetType().FullName);
-            activity?.SetTag(NeuroSyncTelemetry.ErrorTypeTag, ex.GetType().FullName);
-            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            throw;
-        }
-    }
-
-    private void Record(EmotionPrediction prediction, Activity? activity)
-    {
-        StageTimings t = prediction.Timings;
-        _metrics.RecordStage("audio_preprocessing", t.AudioPreprocessing);
-        _metrics.RecordStage("audio_encoder", t.AudioEncoder);
-        _metrics.RecordStage("video_preprocessing", t.VideoPreprocessing);
-        _metrics.RecordStage("visual_encoder", t.VisualEncoder);
-        _metrics.RecordStage("fusion", t.Fusion);
-        _metrics.RecordRecognition(t.Total, prediction, null);
-        if (activity is { IsAllDataRequested: true })
-        {
-            activity.SetTag(NeuroSyncTelemetry.LabelTag, prediction.Label);
-            activity.SetTag(NeuroSyncTelemetry.AudioStatusTag, RecognizerMetrics.StatusName(prediction.Mask.Audio));
-            activity.SetTag(NeuroSyncTelemetry.VideoStatusTag, RecognizerMetrics.StatusName(prediction.Mask.Video));
-        }
-
-        if (_logger.IsEnabled(LogLevel.Debug))
-        {
-            RecognizerLog.RecognitionCompleted(
-                _logger, prediction.Label, prediction.Mask, t.Total.TotalMilliseconds, t.AudioPreprocessing.TotalMilliseconds, t.AudioEncoder.TotalMilliseconds,
-                t.VideoPreprocessing.TotalMilliseconds, t.VisualEncoder.TotalMilliseconds, t.Fusion.TotalMilliseconds);
-        }
-
-        if (_logger.IsEnabled(LogLevel.Trace))
-        {
-            RecognizerLog.RecognitionScores(_logger, string.Join(", ", prediction.Labels.Zip(prediction.Scores, (l, p) => $"{l} {p:F4}")));
-        }
+        return RecognizeCoreAsync(input, Stopwatch.GetTimestamp(), cancellationToken);
     }
 
     private async Task<EmotionPrediction> RecognizeCoreAsync(EmotionInput input, long start, CancellationToken cancellationToken)
     {
         ModalityPath<AudioStatus> audio;
         ModalityPath<VideoStatus> video;
+        long videoStart;
         if (_overlapModalities)
         {
+            videoStart = start;
             (audio, video) = await RunModalitiesOverlappedAsync(input, cancellationToken).ConfigureAwait(false);
         }
         else
         {
             audio = await RunAudioPathAsync(input.Audio, cancellationToken).ConfigureAwait(false);
+            videoStart = Stopwatch.GetTimestamp();
             try
             {
                 video = await RunVideoPathAsync(input.Frames ?? [], cancellationToken).ConfigureAwait(false);
@@ -310,11 +237,10 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         var mask = new ModalityMask(audioPath.Status, videoPath.Status);
         if (_options.Mode == RecognitionMode.Robust && !_fusion.CanScore(mask))
         {
-            return Unknown(audioPath, videoPath, mask, start);
+            return Unknown(audioPath, videoPath, mask, start, videoStart);
         }
 
         long fusionStart = Stopwatch.GetTimestamp();
-        using Activity? fusionActivity = NeuroSyncTelemetry.ActivitySource.StartActivity(NeuroSyncTelemetry.FusionActivity);
         float[] probabilities = Softmax(await _fusion.FuseAsync(audioPath.Features, videoPath.Features, mask, cancellationToken).ConfigureAwait(false));
         ModalityContributions? contributions = _options.ComputeContributions
             ? await ComputeContributionsAsync(audioPath, videoPath, mask, probabilities, cancellationToken).ConfigureAwait(false)
@@ -342,12 +268,13 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
             Contributions = contributions,
             AudioRms = audioPath.Rms,
             Frames = videoPath.Frames,
-            Timings = Timings(audioPath, videoPath, Stopwatch.GetElapsedTime(fusionStart, end), Stopwatch.GetElapsedTime(start, end)),
+            Timings = Timings(audioPath, videoPath, Stopwatch.GetElapsedTime(start, videoStart), Stopwatch.GetElapsedTime(fusionStart, end), Stopwatch.GetElapsedTime(start, end)),
         };
     }
 
-    private static StageTimings Timings(ModalityPath<AudioStatus> audio, ModalityPath<VideoStatus> video, TimeSpan fusion, TimeSpan total) => new()
+    private static StageTimings Timings(ModalityPath<AudioStatus> audio, ModalityPath<VideoStatus> video, TimeSpan videoStart, TimeSpan fusion, TimeSpan total) => new()
     {
+        VideoStart = videoStart,
         AudioPreprocessing = audio.PreprocessingTime,
         AudioEncoder = audio.EncoderTime,
         VideoPreprocessing = video.PreprocessingTime,
@@ -357,7 +284,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
     };
 
     /// <summary>No emotion: nothing available could be scored, so no label is computed from a zero input.</summary>
-    private EmotionPrediction Unknown(ModalityPath<AudioStatus> audio, ModalityPath<VideoStatus> video, ModalityMask mask, long start) => new()
+    private EmotionPrediction Unknown(ModalityPath<AudioStatus> audio, ModalityPath<VideoStatus> video, ModalityMask mask, long start, long videoStart) => new()
     {
         Label = EmotionPrediction.UnknownLabel,
         RawLabel = EmotionPrediction.UnknownLabel,
@@ -368,7 +295,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         Contributions = _options.ComputeContributions ? new ModalityContributions(0f, 0f) : null,
         AudioRms = audio.Rms,
         Frames = video.Frames,
-        Timings = Timings(audio, video, TimeSpan.Zero, Stopwatch.GetElapsedTime(start)),
+        Timings = Timings(audio, video, Stopwatch.GetElapsedTime(start, videoStart), TimeSpan.Zero, Stopwatch.GetElapsedTime(start)),
     };
 
     /// <inheritdoc/>
@@ -380,7 +307,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
             return null;
         }
 
-        object?[] candidates = [this, _modelSet, _modelSet?.Manifest, Labels, _audioEncoder, _visualEncoder, _fusion, _audioPreprocessor, _videoPreprocessor, _metrics.Meter];
+        object?[] candidates = [this, _metadata, _modelSet, _modelSet?.Manifest, Labels, _audioEncoder, _visualEncoder, _fusion, _audioPreprocessor, _videoPreprocessor];
         return candidates.FirstOrDefault(serviceType.IsInstanceOfType);
     }
 
@@ -394,7 +321,6 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
 
         _silentAudio.Dispose();
         _blankVideo.Dispose();
-        _metrics.Dispose();
         foreach (IDisposable part in _owned)
         {
             part.Dispose();
@@ -474,20 +400,11 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
             return new(AudioStatus.Missing, await _silentAudio.GetAsync(cancellationToken).ConfigureAwait(false), owned: false, TimeSpan.Zero, TimeSpan.Zero);
         }
 
-        if (clip.SampleRate != _audioPreprocessor.TargetSampleRate && _resampledRates.Count < MaxLoggedResampleRates && _resampledRates.TryAdd(clip.SampleRate, true))
-        {
-            RecognizerLog.AudioResampled(_logger, clip.SampleRate, _audioPreprocessor.TargetSampleRate);
-        }
-
         long start = Stopwatch.GetTimestamp();
         float[] waveform = _buffers.Rent(_audioPreprocessor.MaxSamples);
         try
         {
-            AudioPreprocessingResult result;
-            using (NeuroSyncTelemetry.ActivitySource.StartActivity(NeuroSyncTelemetry.AudioPreprocessingActivity))
-            {
-                result = _audioPreprocessor.Preprocess(clip, waveform.AsSpan(0, _audioPreprocessor.MaxSamples), _options.Mode, cancellationToken);
-            }
+            AudioPreprocessingResult result = _audioPreprocessor.Preprocess(clip, waveform.AsSpan(0, _audioPreprocessor.MaxSamples), _options.Mode, cancellationToken);
 
             TimeSpan preprocessing = Stopwatch.GetElapsedTime(start);
             if (result.Status != AudioStatus.Available)
@@ -496,7 +413,6 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
             }
 
             long encoderStart = Stopwatch.GetTimestamp();
-            using Activity? encoderActivity = NeuroSyncTelemetry.ActivitySource.StartActivity(NeuroSyncTelemetry.AudioEncoderActivity);
             FeatureMatrix features = await _audioEncoder.EncodeAsync(waveform.AsMemory(0, _audioPreprocessor.MaxSamples), cancellationToken).ConfigureAwait(false);
             return new(result.Status, features, owned: true, preprocessing, Stopwatch.GetElapsedTime(encoderStart)) { Rms = result.Rms };
         }
@@ -518,11 +434,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         float[] tensor = _buffers.Rent(length);
         try
         {
-            VideoPreprocessingResult result;
-            using (NeuroSyncTelemetry.ActivitySource.StartActivity(NeuroSyncTelemetry.VideoPreprocessingActivity))
-            {
-                result = _videoPreprocessor.PreprocessConcurrently(frames, tensor.AsMemory(0, length), _options.Mode, cancellationToken);
-            }
+            VideoPreprocessingResult result = _videoPreprocessor.PreprocessConcurrently(frames, tensor.AsMemory(0, length), _options.Mode, cancellationToken);
 
             TimeSpan preprocessing = Stopwatch.GetElapsedTime(start);
             if (result.TensorFrameCount == 0)
@@ -532,7 +444,6 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
             }
 
             long encoderStart = Stopwatch.GetTimestamp();
-            using Activity? encoderActivity = NeuroSyncTelemetry.ActivitySource.StartActivity(NeuroSyncTelemetry.VisualEncoderActivity);
             int used = result.TensorFrameCount * _videoPreprocessor.FrameTensorLength;
             FeatureMatrix features = await _visualEncoder.EncodeAsync(tensor.AsMemory(0, used), result.TensorFrameCount, cancellationToken).ConfigureAwait(false);
             return new(result.Status, features, owned: true, preprocessing, Stopwatch.GetElapsedTime(encoderStart)) { Frames = result.Frames };

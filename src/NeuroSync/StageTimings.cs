@@ -20,6 +20,11 @@ public sealed record StageTimings
     /// <summary>Gets running the fusion head and post-processing.</summary>
     public TimeSpan Fusion { get; init; }
 
+    /// <summary>Gets when the video path started, measured from the start of the recognition: about zero when the two paths
+    /// overlap, the audio path's time when they run one after the other (<see cref="ModalityScheduling"/>). The audio path
+    /// starts at zero and fusion ends at <see cref="Total"/>, so this places every stage on a timeline.</summary>
+    public TimeSpan VideoStart { get; init; }
+
     /// <summary>Gets the end-to-end time of the recognition.</summary>
     public TimeSpan Total { get; init; }
 }

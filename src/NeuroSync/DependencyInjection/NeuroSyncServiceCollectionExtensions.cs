@@ -73,7 +73,9 @@ public static class NeuroSyncServiceCollectionExtensions
             video.ChannelOrder = overrides.ChannelOrder ?? video.ChannelOrder;
             return new VideoPreprocessor(sp.GetRequiredService<IFaceDetector>(), video);
         });
-        services.TryAddSingleton<IEmotionRecognizer>(sp =>
+        var builder = new NeuroSyncBuilder(services);
+        services.TryAddSingleton<IEmotionRecognizer>(sp => builder.Build(sp.GetRequiredService<EmotionRecognizer>(), sp));
+        services.TryAddSingleton(sp =>
         {
             ModelSet modelSet = sp.GetRequiredService<ModelSet>();
             return new EmotionRecognizer(
@@ -91,11 +93,9 @@ public static class NeuroSyncServiceCollectionExtensions
                     ModelSetName = modelSet.Manifest.Name,
                     Mode = Options(sp).Mode ?? modelSet.Mode,
                 },
-                modelSet.Manifest.Video.EmptyVideoFrameCount,
-                sp.GetService<ILoggerFactory>(),
-                sp.GetService<IMeterFactory>());
+                modelSet.Manifest.Video.EmptyVideoFrameCount);
         });
-        return new NeuroSyncBuilder(services);
+        return builder;
     }
 
     private static NeuroSyncOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<NeuroSyncOptions>>().Value;

@@ -1,12 +1,9 @@
-using System.Diagnostics;
-using System.Diagnostics.Metrics;
-
 namespace NeuroSync.Telemetry;
 
-/// <summary>Every telemetry name NeuroSync emits, in one place (documented in docs/observability.md).</summary>
+/// <summary>Every telemetry name, unit and bucket NeuroSync emits, in one place (documented in docs/observability.md).</summary>
 internal static class NeuroSyncTelemetry
 {
-    /// <summary>The name of the <see cref="System.Diagnostics.ActivitySource"/> and of the <see cref="Meter"/>.</summary>
+    /// <summary>The default name of the <see cref="System.Diagnostics.ActivitySource"/> and of the <see cref="System.Diagnostics.Metrics.Meter"/>.</summary>
     public const string Name = "NeuroSync";
 
     public const string RecognizeActivity = "neurosync.recognize";
@@ -20,16 +17,17 @@ internal static class NeuroSyncTelemetry
     public const string StageDuration = "neurosync.stage.duration";
     public const string Predictions = "neurosync.predictions";
 
+    public const string SecondsUnit = "s";
+    public const string PredictionsUnit = "{prediction}";
+
     public const string StageTag = "neurosync.stage";
     public const string LabelTag = "neurosync.label";
     public const string AudioStatusTag = "neurosync.audio.status";
     public const string VideoStatusTag = "neurosync.video.status";
     public const string ModelSetTag = "neurosync.model_set";
+    public const string ExecutionProviderTag = "neurosync.execution_provider";
     public const string ErrorTypeTag = "error.type";
 
     /// <summary>Bucket boundaries in seconds, from a fast fusion head (1 ms) to a slow CPU clip (10 s).</summary>
     public static readonly IReadOnlyList<double> DurationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-
-    /// <summary>Spans for recognitions and their stages; created only when someone listens.</summary>
-    public static readonly ActivitySource ActivitySource = new(Name);
 }

@@ -2,7 +2,8 @@ using Microsoft.Extensions.Logging;
 
 namespace NeuroSync.Telemetry;
 
-/// <summary>Source-generated log messages. Debug carries stage timings, Trace the scores; no level logs samples or pixels.</summary>
+/// <summary>Source-generated log messages of <see cref="LoggingEmotionRecognizer"/>. Debug carries stage timings, Trace the
+/// scores; no level logs samples or pixels.</summary>
 internal static partial class RecognizerLog
 {
     [LoggerMessage(1, LogLevel.Information, "NeuroSync model set '{ModelSet}' loaded from {Directory} on {ExecutionProvider}.")]

@@ -182,6 +182,64 @@ public class AddNeuroSyncTests
     }
 
     [Fact]
+    public async Task Builder_Use_FirstIsOutermostAndEveryDecoratorIsASingletonDisposedOnce()
+    {
+        var calls = new List<string>();
+        var made = new List<RecordingDecorator>();
+        ServiceProvider provider = Build(s => s.AddNeuroSync(o => { o.ModelPath = PipelineCases.TinyModels; o.Mode = RecognitionMode.Original; })
+            .Use(inner => Track(new RecordingDecorator(inner, "outer", calls)))
+            .Use((inner, services) => Track(new RecordingDecorator(inner, services.GetRequiredService<ModelSet>().Manifest.Name, calls))));
+
+        var first = provider.GetRequiredService<IEmotionRecognizer>();
+        var second = provider.GetRequiredService<IEmotionRecognizer>();
+        await first.RecognizeAsync(new EmotionInput { Audio = AudioClip.ReadWav(TestFiles.Path("Audio", "speechlike_9s.wav")) });
+
+        Assert.Same(first, second);
+        Assert.Equal(2, made.Count); // one of each, however often the recognizer is resolved
+        RecordingDecorator outer = Assert.IsType<RecordingDecorator>(first);
+        Assert.Equal("outer", outer.Name);
+        Assert.Equal("tiny-test", Assert.IsType<RecordingDecorator>(outer.Inner).Name);
+        Assert.IsType<EmotionRecognizer>(((RecordingDecorator)outer.Inner).Inner);
+        Assert.Equal(["outer", "tiny-test"], calls);
+        Assert.Same(first, first.GetService(typeof(RecordingDecorator)));
+        Assert.NotNull(first.GetService(typeof(EmotionRecognizerMetadata))); // answered by the core, through both
+
+        provider.Dispose();
+
+        Assert.All(made, d => Assert.Equal(1, d.Disposals));
+        await Assert.ThrowsAnyAsync<ObjectDisposedException>(() => first.RecognizeAsync(new EmotionInput()));
+
+        RecordingDecorator Track(RecordingDecorator decorator)
+        {
+            made.Add(decorator);
+            return decorator;
+        }
+    }
+
+    [Fact]
+    public void Builder_UseReturningNull_FailsNamingTheCall()
+    {
+        using ServiceProvider provider = Build(s => s.AddNeuroSync(o => o.ModelPath = PipelineCases.TinyModels).Use(inner => inner).Use(_ => null!));
+
+        var ex = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IEmotionRecognizer>());
+
+        Assert.Contains("Use call 2 of 2", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Builder_UseLoggingAndUseOpenTelemetry_WrapTheCoreInThatOrder()
+    {
+        using ServiceProvider provider = Build(s => s.AddLogging().AddNeuroSync(o => o.ModelPath = PipelineCases.TinyModels).UseLogging().UseOpenTelemetry());
+
+        var recognizer = provider.GetRequiredService<IEmotionRecognizer>();
+
+        Assert.IsType<LoggingEmotionRecognizer>(recognizer);
+        Assert.NotNull(recognizer.GetService(typeof(OpenTelemetryEmotionRecognizer)));
+        Assert.NotNull(recognizer.GetService(typeof(System.Diagnostics.Metrics.Meter)));
+        await recognizer.RecognizeAsync(new EmotionInput { Audio = AudioClip.ReadWav(TestFiles.Path("Audio", "speechlike_9s.wav")) });
+    }
+
+    [Fact]
     public async Task DisposeContainer_DisposesTheModelsItCreated()
     {
         ServiceProvider provider = Build(s => s.AddNeuroSync(o => o.ModelPath = PipelineCases.TinyModels));
@@ -213,6 +271,31 @@ public class AddNeuroSyncTests
         {
             Interlocked.Increment(ref _calls);
             return new VoiceActivity(false, TimeSpan.Zero, 0f);
+        }
+    }
+
+    private sealed class RecordingDecorator(IEmotionRecognizer inner, string name, List<string> calls) : DelegatingEmotionRecognizer(inner)
+    {
+        public string Name => name;
+
+        public IEmotionRecognizer Inner => InnerRecognizer;
+
+        public int Disposals { get; private set; }
+
+        public override Task<EmotionPrediction> RecognizeAsync(EmotionInput input, CancellationToken cancellationToken = default)
+        {
+            lock (calls)
+            {
+                calls.Add(name);
+            }
+
+            return base.RecognizeAsync(input, cancellationToken);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            Disposals++;
+            base.Dispose(disposing);
         }
     }
 }

@@ -19,8 +19,8 @@ public sealed class ExecutionProviderTests
         using var logs = new TestLoggerProvider();
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
         using EmotionRecognizer cpu = EmotionRecognizer.Create(PipelineCases.TinyModels);
-        using EmotionRecognizer fallback = EmotionRecognizer.Create(
-            PipelineCases.TinyModels, new OnnxRuntimeOptions { ExecutionProvider = OnnxExecutionProvider.Cuda }, loggerFactory);
+        using var fallback = new LoggingEmotionRecognizer(
+            EmotionRecognizer.Create(PipelineCases.TinyModels, new OnnxRuntimeOptions { ExecutionProvider = OnnxExecutionProvider.Cuda }), loggerFactory.CreateLogger("NeuroSync"));
 
         EmotionPrediction expected = await cpu.RecognizeAsync(new EmotionInput { Audio = Speech });
         EmotionPrediction actual = await fallback.RecognizeAsync(new EmotionInput { Audio = Speech });
@@ -50,7 +50,7 @@ public sealed class ExecutionProviderTests
     {
         using var logs = new TestLoggerProvider();
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs));
-        using EmotionRecognizer recognizer = EmotionRecognizer.Create(PipelineCases.TinyModels, loggerFactory: loggerFactory);
+        using var recognizer = new LoggingEmotionRecognizer(EmotionRecognizer.Create(PipelineCases.TinyModels), loggerFactory.CreateLogger("NeuroSync"));
 
         Assert.DoesNotContain(logs.Entries, e => e.Level >= LogLevel.Warning);
     }

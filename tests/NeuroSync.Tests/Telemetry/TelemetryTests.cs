@@ -14,7 +14,7 @@ public sealed class TelemetryTests
     public async Task RecognizeAsync_WithMeterFactory_EmitsDurationsAndPredictionCounter()
     {
         using var meterFactory = new TestMeterFactory();
-        using var recognizer = EmotionRecognizer.Create(PipelineCases.TinyModels, meterFactory: meterFactory, configure: o => o.Mode = RecognitionMode.Original);
+        using var recognizer = new OpenTelemetryEmotionRecognizer(EmotionRecognizer.Create(PipelineCases.TinyModels, configure: o => o.Mode = RecognitionMode.Original), meterFactory);
         var measurements = new ConcurrentBag<(string Instrument, double Value, Dictionary<string, object?> Tags)>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
@@ -54,7 +54,7 @@ public sealed class TelemetryTests
             ActivityStopped = stopped.Add,
         };
         ActivitySource.AddActivityListener(listener);
-        using var recognizer = EmotionRecognizer.Create(PipelineCases.TinyModels, configure: o => o.Mode = RecognitionMode.Original);
+        using var recognizer = new OpenTelemetryEmotionRecognizer(EmotionRecognizer.Create(PipelineCases.TinyModels, configure: o => o.Mode = RecognitionMode.Original));
         using var clip = EmotionRecognizerParityTests.Clip.Load(PipelineCases.Load().Cases.Single(c => c.Case == "two_faces"));
 
         ActivityTraceId trace;
@@ -78,7 +78,7 @@ public sealed class TelemetryTests
     {
         var logs = new TestLoggerProvider();
         using var factory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
-        using var recognizer = EmotionRecognizer.Create(PipelineCases.TinyModels, loggerFactory: factory, configure: o => o.Mode = RecognitionMode.Original);
+        using var recognizer = new LoggingEmotionRecognizer(EmotionRecognizer.Create(PipelineCases.TinyModels, configure: o => o.Mode = RecognitionMode.Original), factory.CreateLogger("NeuroSync"));
         var stereo44k = AudioClip.ReadWav(TestFiles.Path("Audio", "speechlike_stereo_44100_pcm16.wav"));
 
         await recognizer.RecognizeAsync(new EmotionInput { Audio = stereo44k });
@@ -91,6 +91,50 @@ public sealed class TelemetryTests
         Assert.Single(logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("44100 Hz", StringComparison.Ordinal));
         Assert.Contains(logs.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("InvalidAudioException", StringComparison.Ordinal));
         Assert.Equal(2, logs.Entries.Count(e => e.Level == LogLevel.Debug && e.Message.StartsWith("Recognition finished", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Logging_ClipsAtManySampleRates_KeepsABoundedSetOfLoggedRates()
+    {
+        // The sample rate is the caller's: a client sending a new rate with every request must not grow the recognizer.
+        var logs = new TestLoggerProvider();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(logs));
+        using var recognizer = new LoggingEmotionRecognizer(EmotionRecognizer.Create(PipelineCases.TinyModels, configure: o => o.Mode = RecognitionMode.Original), factory.CreateLogger("NeuroSync"));
+
+        for (int rate = 8_001; rate <= 8_040; rate++)
+        {
+            await recognizer.RecognizeAsync(new EmotionInput { Audio = new AudioClip(new float[rate / 10], rate) });
+        }
+
+        Assert.Equal(16, recognizer.LoggedRateCount);
+        Assert.Equal(16, logs.Entries.Count(e => e.Level == LogLevel.Warning && e.Message.Contains("resampled", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task OpenTelemetry_Failure_RecordsTheDurationWithTheErrorTypeAndTheExecutionProvider()
+    {
+        using var meterFactory = new TestMeterFactory();
+        using var recognizer = new OpenTelemetryEmotionRecognizer(EmotionRecognizer.Create(PipelineCases.TinyModels, configure: o => o.Mode = RecognitionMode.Original), meterFactory);
+        var measurements = new ConcurrentBag<(string Instrument, double Value, Dictionary<string, object?> Tags)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (meterFactory.Meters.Contains(instrument.Meter))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => measurements.Add((i.Name, v, ToDictionary(tags))));
+        listener.Start();
+        var nan = new float[1000];
+        nan[3] = float.NaN;
+
+        await Assert.ThrowsAsync<InvalidAudioException>(() => recognizer.RecognizeAsync(new EmotionInput { Audio = new AudioClip(nan, 16_000) }));
+
+        var total = Assert.Single(measurements, m => m.Instrument == "neurosync.recognition.duration");
+        Assert.Equal(typeof(InvalidAudioException).FullName, total.Tags["error.type"]);
+        Assert.Equal("cpu", total.Tags["neurosync.execution_provider"]);
+        Assert.Same(meterFactory.Meters.Single(), recognizer.GetService(typeof(Meter)));
     }
 
     private static Dictionary<string, object?> ToDictionary(ReadOnlySpan<KeyValuePair<string, object?>> tags)
