@@ -88,7 +88,7 @@ internal static class CliApplication
         var root = new Command(
             Name,
             "NeuroSync: multimodal (voice + face) emotion recognition. Recognises the emotion in a clip with a model set (analyze), scores a model set on a labelled data set (evaluate), "
-            + "or runs the audio and video front-ends on files and prints what the encoders would receive.")
+            + "or runs the original system's audio and video front-ends (RMS gate; Haar detector, 224x224 crops) on files and prints what its encoders would receive.")
         {
             new HelpOption(),
             new VersionOption(),

@@ -10,7 +10,8 @@ namespace NeuroSync.Cli.Commands;
 
 /// <summary>
 /// <c>neurosync analyze --models &lt;folder&gt; [--audio &lt;in.wav&gt;] [--frames &lt;image-or-folder&gt;] [--json]</c>: the whole
-/// pipeline (front-ends, both encoders, fusion) on one clip, with the prediction, the modality mask and the time per stage.
+/// pipeline (front-ends, the model set's encoders or classifiers, fusion) on one clip, with the prediction, the modality
+/// mask and the time per stage.
 /// </summary>
 internal static class AnalyzeCommand
 {
@@ -27,7 +28,10 @@ internal static class AnalyzeCommand
     {
         var models = new Option<string>("--models", "-m")
         {
-            Description = "The model folder (neurosync.json and its three ONNX models), or a manifest file in one (such as neurosync.int8.json). The repository's models/tiny is a tiny set with random weights (meaningless predictions).",
+            Description = "The model folder (neurosync.json and the ONNX models it names), or a manifest file in one (such as neurosync.int8.json). "
+                + "The repository has two: models/lite (pretrained: a BlazeFace face detector, two expression classifiers with late fusion, "
+                + "a Silero voice-activity detector, no audio emotion model) and models/tiny (the original architecture: an audio encoder, "
+                + "a visual encoder and a fusion head, with random weights, so its predictions are meaningless).",
             HelpName = "folder",
             Required = true,
         };
@@ -39,9 +43,9 @@ internal static class AnalyzeCommand
         var frames = new Option<string?>("--frames", "-f")
         {
             Description = "The clip's video: a folder whose image files are taken in name order as consecutive frames, or one image (a still). "
-                + "The pipeline samples every n-th frame (the model set's stride, 10 for the original's models), so 25 images give frames 10 and 20, "
-                + "and a folder of fewer than 10 gives none: the video then counts as 'no frames'. One image is a still: it is repeated "
-                + "stride times, so it is sampled exactly once.",
+                + "The pipeline samples every n-th frame, n being the model set's stride: 1 for models/lite; 10 for the original's models, "
+                + "so 25 images give frames 10 and 20, and a folder of fewer than 10 gives none: the video then counts as 'no frames'. "
+                + "One image is a still: it is repeated stride times, so it is sampled exactly once.",
             HelpName = "image-or-folder",
         };
         var video = new Option<string?>("--video")
@@ -55,7 +59,8 @@ internal static class AnalyzeCommand
         Option<bool> json = CommonOptions.Json();
         var command = new Command(
             "analyze",
-            "Recognise the emotion in a clip (voice, frames or both): front-ends, both encoders and the fusion head on ONNX Runtime. "
+            "Recognise the emotion in a clip (voice, frames or both) with a model set on ONNX Runtime: the front-ends, the set's encoders or "
+            + "classifiers, and its fusion (a trained head, or late fusion). "
             + "Prints the label, the score of every label, which modalities could be used, how much each moved the result, and the time per stage.")
         {
             models,
@@ -157,7 +162,7 @@ internal static class AnalyzeCommand
         output.WriteLine(string.Create(
             inv,
             $"Timings (ms): audio preprocessing {t.AudioPreprocessing:0.0}, audio encoder {t.AudioEncoder:0.0}, video preprocessing {t.VideoPreprocessing:0.0}, visual encoder {t.VisualEncoder:0.0}, fusion {t.Fusion:0.0}, total {t.Total:0.0}"));
-        output.WriteLine("  (the audio and video paths run concurrently; a stage skipped because its output for silence or blank frames is cached shows 0)");
+        output.WriteLine("  (on the CPU the audio path runs first, then the video path; a stage skipped because its output for silence or blank frames is cached shows 0)");
     }
 
     /// <summary>Decodes ahead of use the frames the pipeline will sample (so decoding is not timed as preprocessing, and a

@@ -49,7 +49,7 @@ internal static class DemoCommand
         string liteModels = SampleModels.Find(SampleModels.LiteFolder);
         ModelSet lite = ModelSet.Load(liteModels);
 
-        output.WriteLine($"NeuroSync demo: the lite model set ({SampleModels.LiteFolder}: BlazeFace, a FER-2013 expression classifier, Silero VAD) on the sample assets.");
+        output.WriteLine($"NeuroSync demo: the lite model set ({SampleModels.LiteFolder}: BlazeFace, two expression classifiers with late fusion, Silero VAD) on the sample assets.");
         output.WriteLine();
 
         using Image<Rgb24> photo = new FrameLoader().Load(imagePath);
@@ -91,7 +91,7 @@ internal static class DemoCommand
 
         output.WriteLine();
         using EmotionRecognizer recognizer = EmotionRecognizer.Create(liteModels);
-        output.WriteLine($"4. Emotion: {ImageAsset} with {AudioAsset}, lite model set (face -> expression classifier; voice -> availability)");
+        output.WriteLine($"4. Emotion: {ImageAsset} with {AudioAsset}, lite model set (face -> expression classifiers; voice -> availability)");
         output.WriteLine();
         EmotionPrediction prediction = await recognizer.RecognizeAsync(
             new EmotionInput { Audio = AnalyzeCommand.ReadAudio(speechPath), Frames = [new VideoFrame(photo)] }, cancellationToken).ConfigureAwait(false);

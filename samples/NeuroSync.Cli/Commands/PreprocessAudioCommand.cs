@@ -23,7 +23,7 @@ internal static class PreprocessAudioCommand
         Option<bool> json = CommonOptions.Json();
         var command = new Command(
             "preprocess-audio",
-            "Convert a WAV file to what the audio encoder hears (16 kHz mono, first 7 s) and apply the silence gate.")
+            "Convert a WAV file to what the original's audio encoder hears (16 kHz mono, first 7 s) and apply its RMS silence gate.")
         {
             input,
             outPath,

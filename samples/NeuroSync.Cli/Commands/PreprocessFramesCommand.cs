@@ -35,7 +35,7 @@ internal static class PreprocessFramesCommand
         Option<bool> json = CommonOptions.Json();
         var command = new Command(
             "preprocess-frames",
-            "Run the video front-end on images, one frame each: lighting probe, largest face, the 224x224 crop the encoder sees, and the clip's status.")
+            "Run the original's video front-end on images, one frame each: lighting probe, largest Haar face, the 224x224 crop its encoder sees, and the clip's status.")
         {
             input,
             outFolder,

@@ -6,7 +6,8 @@ namespace NeuroSync.Cli.Output;
 /// <param name="AudioEncoder">Running the audio encoder (0 when its cached output for silence was used).</param>
 /// <param name="VisualEncoder">Running the visual encoder (0 when its cached output for blank frames was used).</param>
 /// <param name="Fusion">Running the fusion head and post-processing.</param>
-/// <param name="Total">The whole recognition; the audio and video paths run concurrently, so the stages can add up to more.</param>
+/// <param name="Total">The whole recognition. On the CPU the audio and video paths run one after the other, so the stages add up to
+/// at most the total; when they overlap (an encoder on a GPU, or <see cref="ModalityScheduling.Overlapped"/>) they can add up to more.</param>
 internal sealed record StageTimingsReport(double AudioPreprocessing, double VideoPreprocessing, double AudioEncoder, double VisualEncoder, double Fusion, double Total)
 {
     /// <summary>Converts stage timings.</summary>
