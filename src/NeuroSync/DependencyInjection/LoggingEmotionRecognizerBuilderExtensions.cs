@@ -1,8 +1,9 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using NeuroSync;
+using NeuroSync.DependencyInjection;
 
-namespace NeuroSync.DependencyInjection;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary><see cref="NeuroSyncBuilder"/> support for <see cref="LoggingEmotionRecognizer"/>.</summary>
 public static class LoggingEmotionRecognizerBuilderExtensions

@@ -1,7 +1,8 @@
 using System.Diagnostics.Metrics;
-using Microsoft.Extensions.DependencyInjection;
+using NeuroSync;
+using NeuroSync.DependencyInjection;
 
-namespace NeuroSync.DependencyInjection;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary><see cref="NeuroSyncBuilder"/> support for <see cref="OpenTelemetryEmotionRecognizer"/>.</summary>
 public static class OpenTelemetryEmotionRecognizerBuilderExtensions
