@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
 using NeuroSync.DependencyInjection;
-using NeuroSync.Models;
 
 namespace NeuroSync.Web;
 
@@ -75,9 +74,16 @@ public static class NeuroSyncWebApp
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapPost("/api/predict", (HttpContext context, PredictEndpoint endpoint) => endpoint.HandleAsync(context));
-        app.MapGet("/api/info", (ModelSet modelSet) => Results.Json(
-            new InfoResponse(modelSet.Manifest.Name, modelSet.Manifest.Description, modelSet.Manifest.Labels, CaptureFrameStride, RecordSeconds),
+        app.MapGet("/api/info", (IEmotionRecognizer recognizer) => Results.Json(
+            Info(recognizer),
             WebJsonContext.Default.InfoResponse));
         return app;
+    }
+
+    private static InfoResponse Info(IEmotionRecognizer recognizer)
+    {
+        var metadata = recognizer.GetService(typeof(EmotionRecognizerMetadata)) as EmotionRecognizerMetadata
+            ?? throw new InvalidOperationException("The recognizer answers no EmotionRecognizerMetadata.");
+        return new InfoResponse(metadata.ModelSetName, metadata.Description, metadata.Labels, CaptureFrameStride, RecordSeconds);
     }
 }

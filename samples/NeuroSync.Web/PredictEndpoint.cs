@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using NeuroSync.Audio;
-using NeuroSync.Models;
 using NeuroSync.Vision;
 
 namespace NeuroSync.Web;
@@ -9,11 +8,12 @@ namespace NeuroSync.Web;
 /// <summary><c>POST /api/predict</c>: one clip in (multipart <c>audio</c> WAV and/or <c>frames</c> images), one prediction out.</summary>
 /// <param name="reader">Decodes the upload.</param>
 /// <param name="recognizer">The pipeline.</param>
-/// <param name="modelSet">The model set the pipeline runs.</param>
 /// <param name="logger">Where request outcomes and model failures are logged.</param>
 /// <remarks>Thread-safe: one instance serves every request.</remarks>
-internal sealed partial class PredictEndpoint(ClipUploadReader reader, IEmotionRecognizer recognizer, ModelSet modelSet, ILogger<PredictEndpoint> logger)
+internal sealed partial class PredictEndpoint(ClipUploadReader reader, IEmotionRecognizer recognizer, ILogger<PredictEndpoint> logger)
 {
+    private string ModelSetName { get; } = (recognizer.GetService(typeof(EmotionRecognizerMetadata)) as EmotionRecognizerMetadata)?.ModelSetName ?? "unknown";
+
     /// <summary>Handles a request.</summary>
     /// <param name="context">The request.</param>
     /// <returns>The prediction (200), a refusal naming the field at fault (400, 413, 415) or a generic failure (500).</returns>
@@ -25,7 +25,7 @@ internal sealed partial class PredictEndpoint(ClipUploadReader reader, IEmotionR
         {
             using ClipUpload upload = await reader.ReadAsync(context.Request, cancellationToken);
             EmotionPrediction prediction = await recognizer.RecognizeAsync(upload.ToInput(), cancellationToken);
-            PredictionResponse response = ToResponse(prediction, upload.Frames.Count, Stopwatch.GetElapsedTime(started), modelSet.Manifest.Name);
+            PredictionResponse response = ToResponse(prediction, upload.Frames.Count, Stopwatch.GetElapsedTime(started), ModelSetName);
             LogPrediction(logger, response.Label, response.Confidence, response.Mask.Text, response.Frames.Received, response.Frames.WithFace, response.Timings.Server);
             return Results.Json(response, WebJsonContext.Default.PredictionResponse);
         }

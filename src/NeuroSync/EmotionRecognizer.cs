@@ -132,10 +132,12 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         };
         _metadata = new EmotionRecognizerMetadata(
             _options.ModelSetName,
+            _modelSet?.Manifest.Description,
             _modelSet?.Directory,
             _options.Mode,
             _fusion.Labels,
             _audioPreprocessor.TargetSampleRate,
+            _videoPreprocessor.FrameStride,
             onnxParts.Length == 0 ? "custom" : string.Join(", ", onnxParts.Select(p => p.ExecutionProvider).Distinct()),
             onnxParts.Select(p => p.ProviderFallbackReason).FirstOrDefault(r => r is not null));
     }
@@ -307,7 +309,11 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
             return null;
         }
 
-        object?[] candidates = [this, _metadata, _modelSet, _modelSet?.Manifest, Labels, _audioEncoder, _visualEncoder, _fusion, _audioPreprocessor, _videoPreprocessor];
+        object?[] candidates =
+        [
+            this, _metadata, _modelSet, _modelSet?.Manifest, Labels, _audioEncoder, _visualEncoder, _fusion, _audioPreprocessor, _videoPreprocessor,
+            _audioPreprocessor.VoiceActivityDetector, _videoPreprocessor.FaceDetector,
+        ];
         return candidates.FirstOrDefault(serviceType.IsInstanceOfType);
     }
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using NeuroSync.Audio;
 using NeuroSync.Cli.Output;
-using NeuroSync.Models;
 using NeuroSync.Vision;
 
 namespace NeuroSync.Cli.Commands;
@@ -109,7 +108,7 @@ internal static class AnalyzeCommand
     /// <param name="recognizer">The recognizer.</param>
     /// <returns>The stride.</returns>
     internal static int FrameStride(EmotionRecognizer recognizer) =>
-        (recognizer.GetService(typeof(ModelManifest)) as ModelManifest)?.Video.FrameStride ?? 10;
+        (recognizer.GetService(typeof(EmotionRecognizerMetadata)) as EmotionRecognizerMetadata)?.FrameStride ?? 10;
 
     /// <summary>Writes a prediction as text: label, score bars, modalities, sampled frames, contributions and timings.</summary>
     /// <param name="prediction">The prediction.</param>
@@ -119,7 +118,7 @@ internal static class AnalyzeCommand
     internal static void WriteText(EmotionPrediction prediction, EmotionRecognizer recognizer, Func<int, string> frameName, TextWriter output)
     {
         var report = PredictionReport.From(prediction);
-        var manifest = recognizer.GetService(typeof(ModelManifest)) as ModelManifest;
+        var audio = recognizer.GetService(typeof(AudioPreprocessor)) as AudioPreprocessor;
         CultureInfo inv = CultureInfo.InvariantCulture;
 
         output.WriteLine(string.Create(inv, $"Prediction: {report.Label} (confidence {report.Confidence:0.000})"));
@@ -137,7 +136,7 @@ internal static class AnalyzeCommand
 
         output.WriteLine();
         output.WriteLine($"Modality mask: {prediction.Mask}");
-        string gate = manifest is null ? string.Empty : string.Create(inv, $" (gate {manifest.Audio.SilenceRmsThreshold:0.###})");
+        string gate = audio is null ? string.Empty : string.Create(inv, $" (gate {audio.Options.SilenceRmsThreshold:0.###})");
         output.WriteLine(string.Create(inv, $"  audio: {StatusText.Reason(prediction.Mask.Audio)}, rms {prediction.AudioRms:0.#####}{gate}"));
         output.WriteLine($"  video: {StatusText.Reason(prediction.Mask.Video)}; {report.Video.Frames} frame(s) sampled, {report.Video.Faces} with a face");
         if (prediction.Frames.Count > 0)
@@ -269,9 +268,8 @@ internal static class AnalyzeCommand
             return ExitCodes.Success;
         }
 
-        var manifest = recognizer.GetService(typeof(ModelManifest)) as ModelManifest;
-        var set = recognizer.GetService(typeof(ModelSet)) as ModelSet;
-        output.WriteLine($"Model set: {manifest?.Name ?? "?"} ({set?.Directory ?? models}), mode {mode}");
+        var metadata = recognizer.GetService(typeof(EmotionRecognizerMetadata)) as EmotionRecognizerMetadata;
+        output.WriteLine($"Model set: {metadata?.ModelSetName ?? "?"} ({metadata?.ModelDirectory ?? models}), mode {mode}");
         output.WriteLine(clip is null ? "Audio:  none" : $"Audio:  {Path.GetFileName(audioPath)}, {Describe(clip)}");
         if (frames is null)
         {

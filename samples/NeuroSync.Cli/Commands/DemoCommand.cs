@@ -3,7 +3,6 @@ using System.Globalization;
 using System.CommandLine;
 using NeuroSync.Audio;
 using NeuroSync.Cli.Output;
-using NeuroSync.Models;
 using NeuroSync.Vision;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -47,38 +46,33 @@ internal static class DemoCommand
         string speechPath = InputPaths.RequireFile(Path.Combine(assets, AudioAsset), "Sample audio");
         string noisePath = InputPaths.RequireFile(Path.Combine(assets, NoiseAsset), "Sample noise");
         string liteModels = SampleModels.Find(SampleModels.LiteFolder);
-        ModelSet lite = ModelSet.Load(liteModels);
+        using EmotionRecognizer recognizer = EmotionRecognizer.Create(liteModels);
 
         output.WriteLine($"NeuroSync demo: the lite model set ({SampleModels.LiteFolder}: BlazeFace, two expression classifiers with late fusion, Silero VAD) on the sample assets.");
         output.WriteLine();
 
         using Image<Rgb24> photo = new FrameLoader().Load(imagePath);
         output.WriteLine($"1. Faces in {ImageAsset} ({photo.Width}x{photo.Height})");
-        using (var blazeFace = new BlazeFaceDetector(lite.FaceDetectorPath ?? throw Missing("a blazeface face detector"), lite.CreateBlazeFaceDetectorOptions()))
-        {
-            WriteFaces("BlazeFace (lite set)", blazeFace, photo, output, cancellationToken);
-        }
+        var blazeFace = recognizer.GetService(typeof(BlazeFaceDetector)) as BlazeFaceDetector ?? throw Missing("a blazeface face detector");
+        WriteFaces("BlazeFace (lite set)", blazeFace, photo, output, cancellationToken);
 
         WriteFaces("Haar cascade (original)", new HaarFaceDetector(), photo, output, cancellationToken);
 
         output.WriteLine();
         output.WriteLine("2. Is there a voice? The original's RMS gate (0.015) against the lite set's voice-activity probe (Silero VAD)");
-        using (var vad = new SileroVoiceActivity(lite.VoiceActivityPath ?? throw Missing("a voice-activity detector"), lite.CreateVoiceActivityOptions()))
+        var probed = recognizer.GetService(typeof(AudioPreprocessor)) as AudioPreprocessor ?? throw Missing("an audio front-end");
+        var gateOnly = new AudioPreprocessor(probed.Options);
+        foreach (string path in new[] { speechPath, noisePath })
         {
-            var gateOnly = new AudioPreprocessor(lite.CreateAudioPreprocessingOptions());
-            var probed = new AudioPreprocessor(lite.CreateAudioPreprocessingOptions(), vad);
-            foreach (string path in new[] { speechPath, noisePath })
-            {
-                AudioClip clip = AnalyzeCommand.ReadAudio(path);
-                float[] buffer = new float[probed.MaxSamples];
-                AudioPreprocessingResult gate = gateOnly.Preprocess(clip, buffer);
-                AudioPreprocessingResult result = probed.Preprocess(clip, buffer);
-                VoiceActivity? activity = result.VoiceActivity;
-                string speech = activity is { } a
-                    ? string.Create(inv, $"speech {a.SpeechDuration.TotalSeconds:0.00} s, peak probability {a.MaxSpeechProbability:0.00}")
-                    : "not probed";
-                output.WriteLine(string.Create(inv, $"   {Path.GetFileName(path),-24} rms {gate.Rms:0.000}: RMS gate says {StatusText.Name(gate.Status)}; with the probe: {StatusText.Name(result.Status)} ({speech})"));
-            }
+            AudioClip clip = AnalyzeCommand.ReadAudio(path);
+            float[] buffer = new float[probed.MaxSamples];
+            AudioPreprocessingResult gate = gateOnly.Preprocess(clip, buffer);
+            AudioPreprocessingResult result = probed.Preprocess(clip, buffer);
+            VoiceActivity? activity = result.VoiceActivity;
+            string speech = activity is { } a
+                ? string.Create(inv, $"speech {a.SpeechDuration.TotalSeconds:0.00} s, peak probability {a.MaxSpeechProbability:0.00}")
+                : "not probed";
+            output.WriteLine(string.Create(inv, $"   {Path.GetFileName(path),-24} rms {gate.Rms:0.000}: RMS gate says {StatusText.Name(gate.Status)}; with the probe: {StatusText.Name(result.Status)} ({speech})"));
         }
 
         output.WriteLine();
@@ -90,7 +84,6 @@ internal static class DemoCommand
         PreprocessFramesCommand.WriteTable(video, output);
 
         output.WriteLine();
-        using EmotionRecognizer recognizer = EmotionRecognizer.Create(liteModels);
         output.WriteLine($"4. Emotion: {ImageAsset} with {AudioAsset}, lite model set (face -> expression classifiers; voice -> availability)");
         output.WriteLine();
         EmotionPrediction prediction = await recognizer.RecognizeAsync(

@@ -4,7 +4,6 @@ using System.Text.Json;
 using NeuroSync.Cli.Output;
 using NeuroSync.Cli.Scoring;
 using NeuroSync.Evaluation;
-using NeuroSync.Models;
 
 namespace NeuroSync.Cli.Commands;
 
@@ -146,7 +145,7 @@ internal static class EvaluateCommand
         progress.Finish();
         double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
 
-        var modelSetName = (recognizer.GetService(typeof(ModelManifest)) as ModelManifest)?.Name ?? "?";
+        var modelSetName = (recognizer.GetService(typeof(EmotionRecognizerMetadata)) as EmotionRecognizerMetadata)?.ModelSetName ?? "?";
         EvaluationReport report = BuildReport(settings, modelSetName, kind, recognizer.Labels, dataSet.Items.Count - items.Items.Count, results, elapsed);
         EvaluationText.Write(report, output);
         if (settings.Json is { } jsonPath)

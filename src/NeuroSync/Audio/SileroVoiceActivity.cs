@@ -35,7 +35,7 @@ public sealed class SileroVoiceActivity : IVoiceActivityDetector, IDisposable
     /// <param name="modelPath">The ONNX file (<c>silero_vad_v5.onnx</c>).</param>
     /// <param name="options">Decision settings, copied; Silero's defaults when <see langword="null"/>.</param>
     /// <param name="onnxOptions">Session settings; defaults when <see langword="null"/>.</param>
-    /// <exception cref="Models.ModelMismatchException">The file is missing, not loadable, or not Silero v5's interface.</exception>
+    /// <exception cref="ModelMismatchException">The file is missing, not loadable, or not Silero v5's interface.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
     public SileroVoiceActivity(string modelPath, SileroVoiceActivityOptions? options = null, OnnxRuntimeOptions? onnxOptions = null)
     {
@@ -44,7 +44,7 @@ public sealed class SileroVoiceActivity : IVoiceActivityDetector, IDisposable
         _options.Validate();
         if (!File.Exists(modelPath))
         {
-            throw new Models.ModelMismatchException($"Voice-activity model '{modelPath}': expected an ONNX file, found nothing.");
+            throw new ModelMismatchException($"Voice-activity model '{modelPath}': expected an ONNX file, found nothing.");
         }
 
         _model = new OnnxModel(modelPath, s_inputs, s_outputs, OnnxRuntimeOptions.ValidatedCopy(onnxOptions));

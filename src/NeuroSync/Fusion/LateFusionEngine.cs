@@ -9,7 +9,7 @@ namespace NeuroSync.Fusion;
 /// </summary>
 /// <remarks>Thread-safe and stateless. Returns log-probabilities, so the recognizer's softmax gives the mixture back.
 /// A modality without a classifier (no labels given) is ignored whatever features it brings.</remarks>
-public sealed class LateFusionEngine : IFusionEngine
+internal sealed class LateFusionEngine : IFusionEngine
 {
     // Floor for the log of a label no classifier supports: softmax then gives it (practically) zero.
     private const float MinProbability = 1e-12f;

@@ -9,7 +9,7 @@ namespace NeuroSync.Fusion;
 /// <c>[1, T, D_audio]</c> and <c>[1, F, D_video]</c> in, <c>[1, labels]</c> logits out.</summary>
 /// <remarks>Thread-safe; owns its session and disposes it. Ignores the mask: the head was trained on zero inputs for
 /// missing modalities, which the recognizer supplies.</remarks>
-public sealed class OnnxFusionEngine : IFusionEngine, IOnnxBacked
+internal sealed class OnnxFusionEngine : IFusionEngine, IOnnxBacked
 {
     private readonly OnnxModel _model;
     private readonly string[] _inputNames;

@@ -13,7 +13,7 @@ namespace NeuroSync.Models;
 /// JSON reader assigns every <c>init</c> property, so a field left out of the file would get zero or null instead of
 /// its documented default.
 /// </remarks>
-public sealed class ModelManifest
+internal sealed class ModelManifest
 {
     /// <summary>The name of the manifest file inside a model folder.</summary>
     public const string FileName = "neurosync.json";
@@ -47,7 +47,7 @@ public sealed class ModelManifest
 }
 
 /// <summary>One ONNX model file with a single input and a single output.</summary>
-public sealed class OnnxModelManifest
+internal sealed class OnnxModelManifest
 {
     /// <summary>Gets the file name, relative to the model folder.</summary>
     public required string File { get; init; }
@@ -66,7 +66,7 @@ public sealed class OnnxModelManifest
 }
 
 /// <summary>The audio encoder, the voice-activity detector and the preprocessing their input needs.</summary>
-public sealed class AudioManifest
+internal sealed class AudioManifest
 {
     /// <summary>Gets the encoder model: input <c>[1, MaxSamples]</c>, output <c>[1, T, D]</c>. Required by cross-attention
     /// fusion; absent in a late-fusion set without an audio classifier, whose audio is only probed for speech.</summary>
@@ -106,7 +106,7 @@ public sealed class AudioManifest
 }
 
 /// <summary>The visual encoder or classifier and the preprocessing its input needs.</summary>
-public sealed class VideoManifest
+internal sealed class VideoManifest
 {
     /// <summary>Gets the encoder model: input <c>[F, 3, CropSize, CropSize]</c>, output <c>[F, D]</c>. Required by
     /// cross-attention fusion; a late-fusion set has <see cref="Classifier"/> instead.</summary>
@@ -157,7 +157,7 @@ public sealed class VideoManifest
 
 /// <summary>The region around a detected face that the visual model sees in robust mode, chosen per model set by
 /// measurement (docs/models.md): the detector's box scaled about its centre, optionally made square and moved down.</summary>
-public sealed class FaceCropManifest
+internal sealed class FaceCropManifest
 {
     /// <summary>Gets how much the box is enlarged about its centre. Default 1.</summary>
     [JsonInclude]
@@ -178,7 +178,7 @@ public sealed class FaceCropManifest
 }
 
 /// <summary>The face detector a model set was trained with.</summary>
-public sealed class FaceDetectorManifest
+internal sealed class FaceDetectorManifest
 {
     /// <summary>Gets the detector type: <c>haar</c> (OpenCV's frontal-face cascade, built in) or <c>blazeface</c> (an ONNX
     /// BlazeFace model, <see cref="File"/>).</summary>
@@ -229,7 +229,7 @@ public sealed class FaceDetectorManifest
 }
 
 /// <summary>How the modalities are fused: a trained ONNX head, or a weighted average of per-modality probabilities.</summary>
-public sealed class FusionManifest
+internal sealed class FusionManifest
 {
     /// <summary>Gets the fusion type: <c>cross-attention</c> (an ONNX head over encoder features) or <c>late</c> (weighted
     /// per-modality classifier probabilities).</summary>
@@ -258,7 +258,7 @@ public sealed class FusionManifest
 }
 
 /// <summary>A per-frame expression classifier: one face crop in (grayscale or RGB, NHWC), one probability per label out.</summary>
-public sealed class VisualClassifierManifest
+internal sealed class VisualClassifierManifest
 {
     /// <summary>Gets the input layout: <c>gray</c> (<c>[F, size, size, 1]</c>, <see cref="GrayscaleWeights"/>, then
     /// <see cref="Mean"/> and <see cref="Std"/>; the default) or <c>rgb255</c> (<c>[F, size, size, 3]</c>, RGB in 0..255, for a
@@ -310,7 +310,7 @@ public sealed class VisualClassifierManifest
 
 /// <summary>A speech-emotion classifier: the preprocessed audio window in (<c>[1, audio.maxSamples]</c> at <c>audio.sampleRate</c>,
 /// Wav2Vec2-normalised when <c>audio.normalize</c>), one score per label out.</summary>
-public sealed class AudioClassifierManifest
+internal sealed class AudioClassifierManifest
 {
     /// <summary>Gets the file name, relative to the model folder.</summary>
     public required string File { get; init; }
@@ -330,7 +330,7 @@ public sealed class AudioClassifierManifest
 }
 
 /// <summary>The part of the face crop one classifier of an ensemble sees.</summary>
-public sealed class ClassifierRegionManifest
+internal sealed class ClassifierRegionManifest
 {
     /// <summary>Gets the side of the centred square, as a fraction of the crop's side (0 to 1). Default 1.</summary>
     [JsonInclude]
@@ -342,7 +342,7 @@ public sealed class ClassifierRegionManifest
 }
 
 /// <summary>A voice-activity detector model.</summary>
-public sealed class VoiceActivityManifest
+internal sealed class VoiceActivityManifest
 {
     /// <summary>Gets the detector type; <c>silero</c> (Silero VAD v5, 16 kHz) is built in.</summary>
     [JsonInclude]
@@ -361,7 +361,7 @@ public sealed class VoiceActivityManifest
 }
 
 /// <summary>What happens between the logits and the reported label.</summary>
-public sealed class PostprocessingManifest
+internal sealed class PostprocessingManifest
 {
     /// <summary>Gets the labels that need a voice: when the audio is silent and one of them wins, the reported label becomes
     /// <see cref="SilenceOverrideLabel"/>. Default <c>angry</c> and <c>fear</c>.</summary>

@@ -7,7 +7,7 @@ namespace NeuroSync.Models;
 /// <summary>A model folder: its validated manifest (<c>neurosync.json</c> by default) and the full paths of its model files.</summary>
 /// <remarks>Immutable. Loading checks the manifest's values and that every file exists; the ONNX layer then checks
 /// each model's tensors against the manifest when it opens the file.</remarks>
-public sealed class ModelSet
+internal sealed class ModelSet
 {
     private ModelSet(string directory, ModelManifest manifest)
     {

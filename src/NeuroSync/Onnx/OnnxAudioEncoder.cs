@@ -6,7 +6,7 @@ namespace NeuroSync.Onnx;
 
 /// <summary>The audio encoder (Wav2Vec2 by default) run by ONNX Runtime: <c>[1, samples]</c> in, <c>[1, T, D]</c> out.</summary>
 /// <remarks>Thread-safe; owns its session and disposes it.</remarks>
-public sealed class OnnxAudioEncoder : IAudioEncoder, IOnnxBacked
+internal sealed class OnnxAudioEncoder : IAudioEncoder, IOnnxBacked
 {
     private readonly OnnxModel _model;
     private readonly string[] _inputNames;

@@ -13,7 +13,7 @@ namespace NeuroSync.Onnx;
 /// classifiers' probabilities are averaged with their weights.
 /// </summary>
 /// <remarks>Thread-safe; owns its sessions and disposes them. Inputs live in pooled per-call buffers.</remarks>
-public sealed class OnnxVisualClassifier : IVisualEncoder, IOnnxBacked
+internal sealed class OnnxVisualClassifier : IVisualEncoder, IOnnxBacked
 {
     private readonly Member[] _members;
 

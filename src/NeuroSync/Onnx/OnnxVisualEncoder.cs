@@ -7,7 +7,7 @@ namespace NeuroSync.Onnx;
 /// <summary>The visual encoder (EfficientNet-B0 by default) run by ONNX Runtime: all frames of a clip in one batch,
 /// <c>[F, 3, size, size]</c> in, <c>[F, D]</c> out.</summary>
 /// <remarks>Thread-safe; owns its session and disposes it.</remarks>
-public sealed class OnnxVisualEncoder : IVisualEncoder, IOnnxBacked
+internal sealed class OnnxVisualEncoder : IVisualEncoder, IOnnxBacked
 {
     private readonly OnnxModel _model;
     private readonly string[] _inputNames;

@@ -11,7 +11,7 @@ namespace NeuroSync.Vision;
 /// Immutable and thread-safe once loaded. Only stump-based cascades of upright Haar features are supported
 /// (the frontal-face cascades OpenCV ships); others are refused with a <see cref="NeuroSyncException"/>.
 /// </remarks>
-public sealed class HaarCascade
+internal sealed class HaarCascade
 {
     // OpenCV lowers every stage threshold by this much when it reads a cascade; parity needs the same.
     private const float StageThresholdEpsilon = 1e-5f;

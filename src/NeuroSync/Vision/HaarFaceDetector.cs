@@ -30,10 +30,17 @@ public sealed class HaarFaceDetector : IFaceDetector
     private readonly int _threads;
     private Layout? _layout;
 
-    /// <summary>Creates a detector.</summary>
+    /// <summary>Creates a detector with OpenCV's <c>haarcascade_frontalface_default.xml</c>, built into the assembly.</summary>
+    /// <param name="options">The settings; the original system's when <see langword="null"/>. Copied and validated.</param>
+    public HaarFaceDetector(HaarDetectorOptions? options = null)
+        : this(null, options)
+    {
+    }
+
+    /// <summary>Creates a detector with another cascade.</summary>
     /// <param name="cascade">The cascade; <see cref="HaarCascade.FrontalFaceDefault"/> when <see langword="null"/>.</param>
     /// <param name="options">The settings; the original system's when <see langword="null"/>. Copied and validated.</param>
-    public HaarFaceDetector(HaarCascade? cascade = null, HaarDetectorOptions? options = null)
+    internal HaarFaceDetector(HaarCascade? cascade, HaarDetectorOptions? options)
     {
         _cascade = cascade ?? HaarCascade.FrontalFaceDefault;
         _options = options?.Clone() ?? new HaarDetectorOptions();

@@ -42,6 +42,12 @@ public sealed class VideoPreprocessor
     /// <summary>Gets the number of floats one frame takes in the tensor: 3 * CropSize * CropSize.</summary>
     public int FrameTensorLength => 3 * _options.CropSize * _options.CropSize;
 
+    /// <summary>Gets the face detector.</summary>
+    public IFaceDetector FaceDetector => _detector;
+
+    /// <summary>Gets which frames are used: every <see cref="VideoPreprocessingOptions.FrameStride"/>-th.</summary>
+    public int FrameStride => _options.FrameStride;
+
     /// <summary>Gets how many frames of a clip are sampled.</summary>
     /// <param name="frameCount">The number of frames in the clip.</param>
     /// <returns><paramref name="frameCount"/> divided by the stride, rounded down.</returns>

@@ -111,7 +111,7 @@ public sealed class BlazeFaceDetectorTests(BlazeFaceDetectorTests.Detector blaze
     [Fact]
     public void Create_NotABlazeFaceModel_FailsNamingTheExpectedShape()
     {
-        var ex = Assert.Throws<NeuroSync.Models.ModelMismatchException>(() => new BlazeFaceDetector(LiteModels.File("emotion_fer.onnx")));
+        var ex = Assert.Throws<NeuroSync.ModelMismatchException>(() => new BlazeFaceDetector(LiteModels.File("emotion_fer.onnx")));
 
         Assert.Contains("[1, S, S, 3]", ex.Message, StringComparison.Ordinal);
     }

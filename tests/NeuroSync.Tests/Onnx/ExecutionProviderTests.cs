@@ -39,7 +39,7 @@ public sealed class ExecutionProviderTests
 
         NeuroSyncException ex = Assert.Throws<NeuroSyncException>(() => EmotionRecognizer.Create(PipelineCases.TinyModels, options));
 
-        Assert.IsNotType<NeuroSync.Models.ModelMismatchException>(ex);
+        Assert.IsNotType<NeuroSync.ModelMismatchException>(ex);
         Assert.Contains("expected the CUDA execution provider", ex.Message, StringComparison.Ordinal);
         Assert.Contains("'Microsoft.ML.OnnxRuntime.Gpu' instead of 'Microsoft.ML.OnnxRuntime'", ex.Message, StringComparison.Ordinal);
         Assert.Contains("FallBackToCpu", ex.Message, StringComparison.Ordinal);

@@ -1,4 +1,4 @@
-namespace NeuroSync.Models;
+namespace NeuroSync;
 
 /// <summary>
 /// A model set that cannot be used: a missing or unreadable file, a manifest that is not valid, or an ONNX model whose
