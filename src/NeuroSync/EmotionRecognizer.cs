@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Numerics.Tensors;
 using NeuroSync.Audio;
+using NeuroSync.Composition;
 using NeuroSync.Models;
 using NeuroSync.Onnx;
 using NeuroSync.Vision;
@@ -70,7 +71,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
     {
     }
 
-    private EmotionRecognizer(
+    internal EmotionRecognizer(
         IAudioEncoder audioEncoder,
         IVisualEncoder visualEncoder,
         IFusionEngine fusion,
@@ -144,7 +145,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
 
     /// <summary>Loads a model folder (<c>neurosync.json</c> and the ONNX models it names: encoders and a fusion head, or the
     /// lite set's face detector, expression classifier and voice-activity detector) into a recognizer that owns them.</summary>
-    /// <param name="modelDirectory">The model folder, or a manifest file in one (see <see cref="ModelSet.Load(string)"/>).</param>
+    /// <param name="modelDirectory">The model folder, or a manifest file in one.</param>
     /// <param name="onnxOptions">ONNX Runtime session settings; defaults when <see langword="null"/>.</param>
     /// <param name="configure">Changes the recognizer's settings, already filled from the manifest (for example
     /// <see cref="EmotionRecognizerOptions.ModalityScheduling"/>); runs and is checked before any model loads.</param>
@@ -157,45 +158,8 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         OnnxRuntimeOptions? onnxOptions = null,
         Action<EmotionRecognizerOptions>? configure = null)
     {
-        ModelSet modelSet = ModelSet.Load(modelDirectory);
-        var options = new EmotionRecognizerOptions
-        {
-            SilenceOverrideLabels = modelSet.Manifest.Postprocessing.SilenceOverrideLabels,
-            SilenceOverrideLabel = modelSet.Manifest.Postprocessing.SilenceOverrideLabel,
-            ModelSetName = modelSet.Manifest.Name,
-            Mode = modelSet.Mode,
-        };
-        configure?.Invoke(options);
-        ValidateScheduling(options, nameof(configure));
-        var disposables = new List<IDisposable>();
-        try
-        {
-            var audio = Track(ModelSetParts.AudioEncoder(modelSet, onnxOptions), disposables);
-            var video = Track(ModelSetParts.VisualEncoder(modelSet, onnxOptions), disposables);
-            var fusion = Track(ModelSetParts.Fusion(modelSet, onnxOptions), disposables);
-            IFaceDetector detector = ModelSetParts.FaceDetector(modelSet, onnxOptions);
-            if (detector is IDisposable ownedDetector)
-            {
-                disposables.Add(ownedDetector);
-            }
-
-            SileroVoiceActivity voiceActivity = Track(ModelSetParts.VoiceActivity(modelSet, onnxOptions), disposables);
-            return new EmotionRecognizer(
-                audio,
-                video,
-                fusion,
-                new AudioPreprocessor(modelSet.CreateAudioPreprocessingOptions(), voiceActivity),
-                new VideoPreprocessor(detector, modelSet.CreateVideoPreprocessingOptions()),
-                options,
-                modelSet.Manifest.Video.EmptyVideoFrameCount,
-                modelSet,
-                disposables);
-        }
-        catch
-        {
-            disposables.ForEach(d => d.Dispose());
-            throw;
-        }
+        ArgumentException.ThrowIfNullOrEmpty(modelDirectory);
+        return RecognizerFactory.Create(ModelSetLoader.Load(modelDirectory), onnxOptions, configure);
     }
 
     /// <summary>Gets the labels of the predictions.</summary>
@@ -372,19 +336,12 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         }
     }
 
-    private static void ValidateScheduling(EmotionRecognizerOptions options, string parameterName)
+    internal static void ValidateScheduling(EmotionRecognizerOptions options, string parameterName)
     {
         if (!Enum.IsDefined(options.ModalityScheduling))
         {
             throw new ArgumentOutOfRangeException(parameterName, options.ModalityScheduling, "EmotionRecognizerOptions.ModalityScheduling: expected Automatic, Sequential or Overlapped.");
         }
-    }
-
-    private static T Track<T>(T disposable, List<IDisposable> list)
-        where T : IDisposable
-    {
-        list.Add(disposable);
-        return disposable;
     }
 
     private static float[] Softmax(float[] logits)

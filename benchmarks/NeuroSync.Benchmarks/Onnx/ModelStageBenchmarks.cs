@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using NeuroSync.Audio;
+using NeuroSync.Composition;
 using NeuroSync.Fusion;
 using NeuroSync.Models;
 using NeuroSync.Onnx;
@@ -36,7 +37,7 @@ public class ModelStageBenchmarks : IDisposable
     {
         string folder = BenchmarkModels.Folder;
         Console.WriteLine($"// NeuroSync model set: {folder}");
-        ModelSet models = ModelSet.Load(folder);
+        ModelSet models = ModelSetLoader.Load(folder);
         _audioEncoder = new OnnxAudioEncoder(models, BenchmarkModels.OnnxOptions);
         _visualEncoder = new OnnxVisualEncoder(models, BenchmarkModels.OnnxOptions);
         _fusion = new OnnxFusionEngine(models, BenchmarkModels.OnnxOptions);

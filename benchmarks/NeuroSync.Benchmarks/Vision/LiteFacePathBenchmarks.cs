@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using NeuroSync.Composition;
 using NeuroSync.Models;
 using NeuroSync.Onnx;
 using NeuroSync.Vision;
@@ -25,7 +26,7 @@ public class LiteFacePathBenchmarks : IDisposable
     [GlobalSetup]
     public void Setup()
     {
-        ModelSet set = ModelSet.Load(Path.Combine(RepositoryFiles.Root, "models", "lite"));
+        ModelSet set = ModelSetLoader.Load(Path.Combine(RepositoryFiles.Root, "models", "lite"));
         _frame = Image.Load<Rgb24>(RepositoryFiles.Path("tests/NeuroSync.Tests/TestData/Images/astronaut_640x480.png"));
         _noFace = Image.Load<Rgb24>(RepositoryFiles.Path("tests/NeuroSync.Tests/TestData/Images/covered_camera_640x480.png"));
         _detector = new BlazeFaceDetector(set.FaceDetectorPath!, set.CreateBlazeFaceDetectorOptions());

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using NeuroSync.Composition;
 using NeuroSync.Models;
 using NeuroSync.Onnx;
 
@@ -20,7 +21,7 @@ internal sealed class NeuroSyncOptionsValidator : IValidateOptions<NeuroSyncOpti
         {
             try
             {
-                ModelSet.Load(options.ModelPath);
+                ModelSetLoader.Load(options.ModelPath);
             }
             catch (ModelMismatchException ex)
             {

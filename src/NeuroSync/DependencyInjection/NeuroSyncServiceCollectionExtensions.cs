@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using NeuroSync;
 using NeuroSync.Audio;
+using NeuroSync.Composition;
 using NeuroSync.DependencyInjection;
 using NeuroSync.Fusion;
 using NeuroSync.Models;
@@ -51,48 +52,43 @@ public static class NeuroSyncServiceCollectionExtensions
         services.AddOptions<NeuroSyncOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NeuroSyncOptions>, NeuroSyncOptionsValidator>());
 
-        services.TryAddSingleton(sp => ModelSet.Load(Options(sp).ModelPath!));
+        services.TryAddSingleton(sp => ModelSetLoader.Load(Options(sp).ModelPath!));
         services.TryAddSingleton(sp => ModelSetParts.AudioEncoder(sp.GetRequiredService<ModelSet>(), Options(sp).OnnxRuntime));
         services.TryAddSingleton(sp => ModelSetParts.VisualEncoder(sp.GetRequiredService<ModelSet>(), Options(sp).OnnxRuntime));
         services.TryAddSingleton(sp => ModelSetParts.Fusion(sp.GetRequiredService<ModelSet>(), Options(sp).OnnxRuntime));
         services.TryAddSingleton(sp => ModelSetParts.FaceDetector(sp.GetRequiredService<ModelSet>(), Options(sp).OnnxRuntime));
         services.TryAddSingleton<IVoiceActivityDetector>(sp => ModelSetParts.VoiceActivity(sp.GetRequiredService<ModelSet>(), Options(sp).OnnxRuntime));
-        services.TryAddSingleton(sp =>
-        {
-            AudioPreprocessingOptions audio = sp.GetRequiredService<ModelSet>().CreateAudioPreprocessingOptions();
-            audio.SilenceRmsThreshold = Options(sp).Audio.SilenceRmsThreshold ?? audio.SilenceRmsThreshold;
-            return new AudioPreprocessor(audio, sp.GetRequiredService<IVoiceActivityDetector>());
-        });
-        services.TryAddSingleton(sp =>
-        {
-            VideoPreprocessingOptions video = sp.GetRequiredService<ModelSet>().CreateVideoPreprocessingOptions();
-            NeuroSyncVideoOptions overrides = Options(sp).Video;
-            video.FrameStride = overrides.FrameStride ?? video.FrameStride;
-            video.TooDarkMeanLuma = overrides.TooDarkMeanLuma ?? video.TooDarkMeanLuma;
-            video.CoveredLumaStdDev = overrides.CoveredLumaStdDev ?? video.CoveredLumaStdDev;
-            video.ChannelOrder = overrides.ChannelOrder ?? video.ChannelOrder;
-            return new VideoPreprocessor(sp.GetRequiredService<IFaceDetector>(), video);
-        });
+        services.TryAddSingleton(sp => RecognizerFactory.AudioPreprocessor(
+            sp.GetRequiredService<ModelSet>(),
+            sp.GetRequiredService<IVoiceActivityDetector>(),
+            audio => audio.SilenceRmsThreshold = Options(sp).Audio.SilenceRmsThreshold ?? audio.SilenceRmsThreshold));
+        services.TryAddSingleton(sp => RecognizerFactory.VideoPreprocessor(
+            sp.GetRequiredService<ModelSet>(),
+            sp.GetRequiredService<IFaceDetector>(),
+            video =>
+            {
+                NeuroSyncVideoOptions overrides = Options(sp).Video;
+                video.FrameStride = overrides.FrameStride ?? video.FrameStride;
+                video.TooDarkMeanLuma = overrides.TooDarkMeanLuma ?? video.TooDarkMeanLuma;
+                video.CoveredLumaStdDev = overrides.CoveredLumaStdDev ?? video.CoveredLumaStdDev;
+                video.ChannelOrder = overrides.ChannelOrder ?? video.ChannelOrder;
+            }));
         var builder = new NeuroSyncBuilder(services);
         services.TryAddSingleton<IEmotionRecognizer>(sp => builder.Build(sp.GetRequiredService<EmotionRecognizer>(), sp));
         services.TryAddSingleton(sp =>
         {
             ModelSet modelSet = sp.GetRequiredService<ModelSet>();
+            EmotionRecognizerOptions options = RecognizerFactory.RecognizerOptions(modelSet);
+            options.ComputeContributions = Options(sp).ComputeContributions;
+            options.ModalityScheduling = Options(sp).ModalityScheduling;
+            options.Mode = Options(sp).Mode ?? options.Mode;
             return new EmotionRecognizer(
                 sp.GetRequiredService<IAudioEncoder>(),
                 sp.GetRequiredService<IVisualEncoder>(),
                 sp.GetRequiredService<IFusionEngine>(),
                 sp.GetRequiredService<AudioPreprocessor>(),
                 sp.GetRequiredService<VideoPreprocessor>(),
-                new EmotionRecognizerOptions
-                {
-                    SilenceOverrideLabels = modelSet.Manifest.Postprocessing.SilenceOverrideLabels,
-                    SilenceOverrideLabel = modelSet.Manifest.Postprocessing.SilenceOverrideLabel,
-                    ComputeContributions = Options(sp).ComputeContributions,
-                    ModalityScheduling = Options(sp).ModalityScheduling,
-                    ModelSetName = modelSet.Manifest.Name,
-                    Mode = Options(sp).Mode ?? modelSet.Mode,
-                },
+                options,
                 modelSet.Manifest.Video.EmptyVideoFrameCount);
         });
         return builder;

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using NeuroSync.Audio;
-using NeuroSync.Vision;
 
 namespace NeuroSync.Models;
 
@@ -9,9 +7,10 @@ namespace NeuroSync.Models;
 /// each model's tensors against the manifest when it opens the file.</remarks>
 internal sealed class ModelSet
 {
-    private ModelSet(string directory, ModelManifest manifest)
+    private ModelSet(string directory, string manifestPath, ModelManifest manifest)
     {
         Directory = directory;
+        ManifestPath = manifestPath;
         Manifest = manifest;
         Labels = new EmotionLabelSet(manifest.Labels);
         AudioEncoderPath = PathOf(manifest.Audio.Model?.File);
@@ -28,6 +27,9 @@ internal sealed class ModelSet
 
     /// <summary>Gets the full path of the model folder.</summary>
     public string Directory { get; }
+
+    /// <summary>Gets the manifest file's full path.</summary>
+    public string ManifestPath { get; }
 
     /// <summary>Gets the manifest.</summary>
     public ModelManifest Manifest { get; }
@@ -103,7 +105,7 @@ internal sealed class ModelSet
             throw new ModelMismatchException($"Manifest '{manifestPath}': expected valid neurosync.json, found an error at {ex.Path ?? "$"}: {ex.Message}", ex);
         }
 
-        var set = new ModelSet(full, Validate(manifest, manifestPath));
+        var set = new ModelSet(full, manifestPath, Validate(manifest, manifestPath));
         foreach (string? path in (string?[])[set.AudioEncoderPath, set.AudioClassifierPath, set.VisualEncoderPath, .. set.VisualClassifierPaths, set.FusionPath, set.FaceDetectorPath, set.VoiceActivityPath])
         {
             if (path is not null && !File.Exists(path))
@@ -115,78 +117,12 @@ internal sealed class ModelSet
         return set;
     }
 
-    /// <summary>Gets the audio preprocessing the audio encoder expects.</summary>
-    /// <returns>New options.</returns>
-    public AudioPreprocessingOptions CreateAudioPreprocessingOptions() => AudioOptions(Manifest);
-
-    /// <summary>Gets the video preprocessing the visual encoder expects.</summary>
-    /// <returns>New options.</returns>
-    public VideoPreprocessingOptions CreateVideoPreprocessingOptions() => VideoOptions(Manifest);
-
-    /// <summary>Gets the face detector settings the model set was trained with.</summary>
-    /// <returns>New options.</returns>
-    public HaarDetectorOptions CreateHaarDetectorOptions() => HaarOptions(Manifest);
-
-    /// <summary>Gets the BlazeFace settings of a set whose detector is <c>blazeface</c>.</summary>
-    /// <returns>New options.</returns>
-    public BlazeFaceDetectorOptions CreateBlazeFaceDetectorOptions() => BlazeFaceOptions(Manifest);
-
-    /// <summary>Gets the voice-activity settings of a set with a <c>silero</c> detector (Silero's defaults when it has none).</summary>
-    /// <returns>New options.</returns>
-    public SileroVoiceActivityOptions CreateVoiceActivityOptions() => VoiceActivityOptions(Manifest);
-
     /// <summary>Gets the recognition mode the manifest starts recognizers in.</summary>
     public RecognitionMode Mode => Manifest.Mode == "original" ? RecognitionMode.Original : RecognitionMode.Robust;
 
     /// <summary>Gets the path of a model file the caller needs, or fails naming what the set lacks.</summary>
     internal string Require(string? path, string what) =>
         path ?? throw new ModelMismatchException($"Model set '{Manifest.Name}' ({Directory}): expected {what}, found none in its {ModelManifest.FileName}.");
-
-    private static AudioPreprocessingOptions AudioOptions(ModelManifest m) => new()
-    {
-        TargetSampleRate = m.Audio.SampleRate,
-        MaxSamples = m.Audio.MaxSamples,
-        Normalize = m.Audio.Normalize,
-        NormalizationEpsilon = m.Audio.NormalizationEpsilon,
-        SilenceRmsThreshold = m.Audio.SilenceRmsThreshold,
-        SilenceFloorRms = m.Audio.SilenceFloorRms,
-        VoiceActivityAfterRmsGate = m.Audio.VoiceActivity is not null,
-    };
-
-    private static VideoPreprocessingOptions VideoOptions(ModelManifest m) => new()
-    {
-        FrameStride = m.Video.FrameStride,
-        CropSize = m.Video.CropSize,
-        Mean = [.. m.Video.Mean],
-        Std = [.. m.Video.Std],
-        ChannelOrder = m.Video.ChannelOrder == "rgb" ? ChannelOrder.Rgb : ChannelOrder.Bgr,
-        EmptyVideoFrameCount = m.Video.EmptyVideoFrameCount,
-        FaceCropScale = m.Video.FaceCrop.Scale,
-        SquareFaceCrop = m.Video.FaceCrop.Square,
-        FaceCropShiftY = m.Video.FaceCrop.ShiftY,
-        CloseUpWholeFrameFraction = m.Video.FaceCrop.CloseUpWholeFrame,
-    };
-
-    private static HaarDetectorOptions HaarOptions(ModelManifest m) => new()
-    {
-        ScaleFactor = m.Video.FaceDetector.ScaleFactor,
-        MinNeighbors = m.Video.FaceDetector.MinNeighbors,
-    };
-
-    private static BlazeFaceDetectorOptions BlazeFaceOptions(ModelManifest m) => new()
-    {
-        MinConfidence = m.Video.FaceDetector.MinConfidence,
-        IouThreshold = m.Video.FaceDetector.IouThreshold,
-        BoxScale = m.Video.FaceDetector.BoxScale,
-        CloseUpMargin = m.Video.FaceDetector.CloseUpMargin,
-        CloseUpFaceFraction = m.Video.FaceDetector.CloseUpFaceFraction,
-        CloseUpMinFaceFraction = m.Video.FaceDetector.CloseUpMinFaceFraction,
-        TileZoom = m.Video.FaceDetector.TileZoom,
-    };
-
-    private static SileroVoiceActivityOptions VoiceActivityOptions(ModelManifest m) => m.Audio.VoiceActivity is { } vad
-        ? new() { Threshold = vad.Threshold, MinSpeechDuration = TimeSpan.FromMilliseconds(vad.MinSpeechMilliseconds) }
-        : new();
 
     private static ModelManifest Validate(ModelManifest m, string path)
     {
@@ -236,26 +172,6 @@ internal sealed class ModelSet
             Require(m.Labels.Contains(label, StringComparer.OrdinalIgnoreCase), "postprocessing.silenceOverrideLabels", $"labels from [{string.Join(", ", m.Labels)}]", label);
         }
 
-        try
-        {
-            AudioOptions(m).Validate();
-            VideoOptions(m).Validate();
-            if (m.Video.FaceDetector.Type == "haar")
-            {
-                HaarOptions(m).Validate();
-            }
-            else
-            {
-                BlazeFaceOptions(m).Validate();
-            }
-
-            VoiceActivityOptions(m).Validate();
-        }
-        catch (ArgumentException ex)
-        {
-            throw new ModelMismatchException($"Manifest '{path}': {ex.Message}", ex);
-        }
-
         return m;
     }
 
@@ -267,14 +183,14 @@ internal sealed class ModelSet
         OnnxModelManifest audio = m.Audio.Model!, video = m.Video.Model!;
         RequireModel(audio, "audio.model", path);
         RequireModel(video, "video.model", path);
-        require(audio.InputShape.Count == 2, "audio.model.inputShape", "rank 2 ([1, samples])", Shape(audio.InputShape));
-        require(audio.OutputShape.Count == 3, "audio.model.outputShape", "rank 3 ([1, T, D])", Shape(audio.OutputShape));
-        require(audio.InputShape[^1] == m.Audio.MaxSamples, "audio.model.inputShape", $"[1, {m.Audio.MaxSamples}] (audio.maxSamples)", Shape(audio.InputShape));
-        require(video.InputShape.Count == 4, "video.model.inputShape", "rank 4 ([F, 3, size, size])", Shape(video.InputShape));
-        require(video.OutputShape.Count == 2, "video.model.outputShape", "rank 2 ([F, D])", Shape(video.OutputShape));
+        require(audio.InputShape.Count == 2, "audio.model.inputShape", "rank 2 ([1, samples])", TensorShape.Format(audio.InputShape));
+        require(audio.OutputShape.Count == 3, "audio.model.outputShape", "rank 3 ([1, T, D])", TensorShape.Format(audio.OutputShape));
+        require(audio.InputShape[^1] == m.Audio.MaxSamples, "audio.model.inputShape", $"[1, {m.Audio.MaxSamples}] (audio.maxSamples)", TensorShape.Format(audio.InputShape));
+        require(video.InputShape.Count == 4, "video.model.inputShape", "rank 4 ([F, 3, size, size])", TensorShape.Format(video.InputShape));
+        require(video.OutputShape.Count == 2, "video.model.outputShape", "rank 2 ([F, D])", TensorShape.Format(video.OutputShape));
         require(
             video.InputShape.Skip(1).SequenceEqual([3L, m.Video.CropSize, m.Video.CropSize]),
-            "video.model.inputShape", $"[F, 3, {m.Video.CropSize}, {m.Video.CropSize}] (video.cropSize)", Shape(video.InputShape));
+            "video.model.inputShape", $"[F, 3, {m.Video.CropSize}, {m.Video.CropSize}] (video.cropSize)", TensorShape.Format(video.InputShape));
         require(audio.OutputShape[^1] > 0 && video.OutputShape[^1] > 0, "model outputShape", "a fixed feature dimension", "-1");
         require(IsPlainFileName(m.Fusion.File), "fusion.file", "a file name inside the model folder", m.Fusion.File);
         require(
@@ -328,13 +244,11 @@ internal sealed class ModelSet
 
         if (model.InputShape.Concat(model.OutputShape).Any(d => d == 0 || d < -1))
         {
-            throw new ModelMismatchException($"Manifest '{path}' {field}: expected dimensions that are positive or -1, found input {Shape(model.InputShape)} and output {Shape(model.OutputShape)}.");
+            throw new ModelMismatchException($"Manifest '{path}' {field}: expected dimensions that are positive or -1, found input {TensorShape.Format(model.InputShape)} and output {TensorShape.Format(model.OutputShape)}.");
         }
     }
 
     // A manifest must not reach outside its folder ("../../etc/passwd" or an absolute path).
     private static bool IsPlainFileName(string? file) =>
         !string.IsNullOrWhiteSpace(file) && Path.GetFileName(file) == file && file is not "." and not "..";
-
-    internal static string Shape(IEnumerable<long> shape) => $"[{string.Join(", ", shape)}]";
 }

@@ -188,7 +188,7 @@ internal sealed class OnnxModel : IDisposable
 
             if (!matches)
             {
-                throw new ModelMismatchException($"Model '{file}' {kind} '{spec.Name}': expected shape {ModelSet.Shape(spec.Shape)}, found {ModelSet.Shape(dims.Select(d => (long)d))} (-1: varies).");
+                throw new ModelMismatchException($"Model '{file}' {kind} '{spec.Name}': expected shape {TensorShape.Format(spec.Shape)}, found {TensorShape.Format(dims.Select(d => (long)d))} (-1: varies).");
             }
         }
     }

@@ -11,7 +11,7 @@ internal static class OnnxOutputs
         long[] shape = output.GetTensorTypeAndShape().Shape;
         if (shape.Length != rank || shape[^1] != columns || shape[..^2].Any(d => d != 1))
         {
-            throw new ModelMismatchException($"Model '{Path.GetFileName(modelPath)}' output: expected shape of rank {rank} ending in {columns}, found {ModelSet.Shape(shape)}.");
+            throw new ModelMismatchException($"Model '{Path.GetFileName(modelPath)}' output: expected shape of rank {rank} ending in {columns}, found {TensorShape.Format(shape)}.");
         }
 
         int rows = (int)shape[^2];

@@ -316,7 +316,7 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
                 return ([name], d[1]);
             }
 
-            throw new ModelMismatchException($"Model '{file}' input '{name}': expected float32 [1, S, S, 3] with S a multiple of 16, found {node.ElementDataType} {ModelSet.Shape(d.Select(x => (long)x))}.");
+            throw new ModelMismatchException($"Model '{file}' input '{name}': expected float32 [1, S, S, 3] with S a multiple of 16, found {node.ElementDataType} {TensorShape.Format(d.Select(x => (long)x))}.");
         }
 
         throw new ModelMismatchException($"Model '{file}': expected one input, found [{string.Join(", ", model.InputMetadata.Keys)}].");
@@ -330,7 +330,7 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
             model.OutputMetadata.FirstOrDefault(o => o.Value.Dimensions is [1 or -1, var r, var c] && r == rows && c == columns).Key
             ?? throw new ModelMismatchException(
                 $"Model '{Path.GetFileName(model.Path)}': expected an output of shape [1, {rows}, {columns}] (BlazeFace at {inputSize} px), found "
-                + string.Join(", ", model.OutputMetadata.Select(o => $"{o.Key} {ModelSet.Shape(o.Value.Dimensions.Select(x => (long)x))}")) + ".");
+                + string.Join(", ", model.OutputMetadata.Select(o => $"{o.Key} {TensorShape.Format(o.Value.Dimensions.Select(x => (long)x))}")) + ".");
         return ([Find(fine, 1), Find(coarse, 1), Find(fine, Regressors), Find(coarse, Regressors)], [fine, coarse]);
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NeuroSync.Audio;
+using NeuroSync.Composition;
 using NeuroSync.Models;
 using NeuroSync.Tests.Lite;
 using NeuroSync.Tests.TestUtilities;
@@ -74,7 +75,7 @@ public sealed class AudioClassifierTests : IDisposable
     {
         _set.EditManifest("audio.classifier.labels", new JsonArray("neutral", "bored"));
 
-        var ex = Assert.Throws<ModelMismatchException>(() => ModelSet.Load(_set.Path));
+        var ex = Assert.Throws<ModelMismatchException>(() => ModelSetLoader.Load(_set.Path));
 
         Assert.Contains("audio.classifier.labels", ex.Message, StringComparison.Ordinal);
         Assert.Contains("bored", ex.Message, StringComparison.Ordinal);
@@ -86,7 +87,7 @@ public sealed class AudioClassifierTests : IDisposable
         using var tiny = new ModelFolderCopy(PipelineCases.TinyModels, "neurosync-audio-classifier-tiny");
         tiny.EditManifest("audio.classifier", new JsonObject { ["file"] = "x.onnx", ["input"] = "a", ["output"] = "b", ["labels"] = new JsonArray("happy", "sad") });
 
-        var ex = Assert.Throws<ModelMismatchException>(() => ModelSet.Load(tiny.Path));
+        var ex = Assert.Throws<ModelMismatchException>(() => ModelSetLoader.Load(tiny.Path));
 
         Assert.Contains("audio.classifier", ex.Message, StringComparison.Ordinal);
     }

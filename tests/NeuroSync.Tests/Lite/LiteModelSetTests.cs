@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using NeuroSync.Composition;
 using NeuroSync.Models;
 using NeuroSync.Tests.TestUtilities;
 
@@ -11,7 +12,7 @@ public sealed class LiteModelSetTests : IDisposable
     [Fact]
     public void Load_LiteSet_ReadsTheLateFusionManifest()
     {
-        ModelSet set = ModelSet.Load(_copy.Path);
+        ModelSet set = ModelSetLoader.Load(_copy.Path);
 
         Assert.True(set.IsLateFusion);
         Assert.Equal(EmotionLabelSet.Default, set.Labels);
@@ -44,7 +45,7 @@ public sealed class LiteModelSetTests : IDisposable
     {
         _copy.EditManifest(path, JsonNode.Parse(value));
 
-        var ex = Assert.Throws<ModelMismatchException>(() => ModelSet.Load(_copy.Path));
+        var ex = Assert.Throws<ModelMismatchException>(() => ModelSetLoader.Load(_copy.Path));
 
         Assert.Contains(expectedFragment, ex.Message, StringComparison.Ordinal);
     }
@@ -54,7 +55,7 @@ public sealed class LiteModelSetTests : IDisposable
     {
         File.Delete(Path.Combine(_copy.Path, "blazeface.onnx"));
 
-        var ex = Assert.Throws<ModelMismatchException>(() => ModelSet.Load(_copy.Path));
+        var ex = Assert.Throws<ModelMismatchException>(() => ModelSetLoader.Load(_copy.Path));
 
         Assert.Contains("blazeface.onnx", ex.Message, StringComparison.Ordinal);
     }
@@ -73,7 +74,7 @@ public sealed class LiteModelSetTests : IDisposable
     [Fact]
     public void OnnxFusionEngine_OnALateFusionSet_SaysWhatIsMissing()
     {
-        var ex = Assert.Throws<ModelMismatchException>(() => new NeuroSync.Fusion.OnnxFusionEngine(ModelSet.Load(_copy.Path)));
+        var ex = Assert.Throws<ModelMismatchException>(() => new NeuroSync.Fusion.OnnxFusionEngine(ModelSetLoader.Load(_copy.Path)));
 
         Assert.Contains("fusion.file", ex.Message, StringComparison.Ordinal);
     }

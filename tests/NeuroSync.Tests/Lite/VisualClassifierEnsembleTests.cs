@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using NeuroSync.Composition;
 using NeuroSync.Models;
 using NeuroSync.Onnx;
 using NeuroSync.Tests.TestUtilities;
@@ -18,7 +19,7 @@ public sealed class VisualClassifierEnsembleTests : IDisposable
     public async Task Ensemble_IsTheWeightedMeanOfItsFlipAveragedMembers()
     {
         float[] frame = RandomFrame(seed: 3), mirror = Mirror(frame);
-        using var ensemble = new OnnxVisualClassifier(ModelSet.Load(LiteModels.Folder));
+        using var ensemble = new OnnxVisualClassifier(ModelSetLoader.Load(LiteModels.Folder));
         using var fer = Single(index: 0);
         using var faceApi = Single(index: 1);
 
@@ -69,7 +70,7 @@ public sealed class VisualClassifierEnsembleTests : IDisposable
 
         copy.EditManifest("video.classifiers", new JsonArray(member));
         copy.EditManifest("video.cropSize", cropSize);
-        return new OnnxVisualClassifier(ModelSet.Load(copy.Path));
+        return new OnnxVisualClassifier(ModelSetLoader.Load(copy.Path));
     }
 
     private static async Task<float[]> Encode(OnnxVisualClassifier classifier, float[] frame)

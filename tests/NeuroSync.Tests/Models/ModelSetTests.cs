@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using NeuroSync.Composition;
 using NeuroSync.Models;
 using NeuroSync.Onnx;
 using NeuroSync.Tests.TestUtilities;
@@ -12,7 +13,7 @@ public sealed class ModelSetTests : IDisposable
     [Fact]
     public void Load_TinyModels_ReadsManifest()
     {
-        ModelSet set = ModelSet.Load(_copy.Path);
+        ModelSet set = ModelSetLoader.Load(_copy.Path);
         Assert.Equal("tiny-test", set.Manifest.Name);
         Assert.Equal(EmotionLabelSet.Default, set.Labels);
     }
@@ -25,7 +26,7 @@ public sealed class ModelSetTests : IDisposable
         json["name"] = "variant";
         File.WriteAllText(variant, json.ToJsonString());
 
-        ModelSet set = ModelSet.Load(variant);
+        ModelSet set = ModelSetLoader.Load(variant);
 
         Assert.Equal("variant", set.Manifest.Name);
         Assert.Equal(Path.GetFullPath(_copy.Path), set.Directory);
@@ -35,7 +36,7 @@ public sealed class ModelSetTests : IDisposable
     [Fact]
     public void Load_MissingFolder_NamesIt()
     {
-        var ex = Assert.Throws<ModelMismatchException>(() => ModelSet.Load(Path.Combine(_copy.Path, "nope")));
+        var ex = Assert.Throws<ModelMismatchException>(() => ModelSetLoader.Load(Path.Combine(_copy.Path, "nope")));
         Assert.Contains("nope", ex.Message, StringComparison.Ordinal);
     }
 
@@ -43,7 +44,7 @@ public sealed class ModelSetTests : IDisposable
     public void Load_MissingManifest_SaysSo()
     {
         File.Delete(Path.Combine(_copy.Path, "neurosync.json"));
-        var ex = Assert.Throws<ModelMismatchException>(() => ModelSet.Load(_copy.Path));
+        var ex = Assert.Throws<ModelMismatchException>(() => ModelSetLoader.Load(_copy.Path));
         Assert.Contains("neurosync.json", ex.Message, StringComparison.Ordinal);
     }
 
@@ -51,7 +52,7 @@ public sealed class ModelSetTests : IDisposable
     public void Load_MissingModelFile_NamesTheFile()
     {
         File.Delete(Path.Combine(_copy.Path, "fusion.onnx"));
-        var ex = Assert.Throws<ModelMismatchException>(() => ModelSet.Load(_copy.Path));
+        var ex = Assert.Throws<ModelMismatchException>(() => ModelSetLoader.Load(_copy.Path));
         Assert.Contains("fusion.onnx", ex.Message, StringComparison.Ordinal);
     }
 
@@ -61,7 +62,7 @@ public sealed class ModelSetTests : IDisposable
     public void Load_InvalidJson_SaysWhere(string json, string expected)
     {
         File.WriteAllText(Path.Combine(_copy.Path, "neurosync.json"), json);
-        var ex = Assert.Throws<ModelMismatchException>(() => ModelSet.Load(_copy.Path));
+        var ex = Assert.Throws<ModelMismatchException>(() => ModelSetLoader.Load(_copy.Path));
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
 
@@ -75,7 +76,7 @@ public sealed class ModelSetTests : IDisposable
     public void Load_InvalidManifestValue_NamesTheField(string path, string value, string expectedFragment)
     {
         _copy.EditManifest(path, JsonNode.Parse(value));
-        var ex = Assert.Throws<ModelMismatchException>(() => ModelSet.Load(_copy.Path));
+        var ex = Assert.Throws<ModelMismatchException>(() => ModelSetLoader.Load(_copy.Path));
         Assert.Contains(expectedFragment, ex.Message, StringComparison.Ordinal);
     }
 
@@ -131,7 +132,7 @@ public sealed class ModelSetTests : IDisposable
             _copy.RemoveFromManifest(field);
         }
 
-        ModelManifest manifest = ModelSet.Load(_copy.Path).Manifest;
+        ModelManifest manifest = ModelSetLoader.Load(_copy.Path).Manifest;
 
         Assert.Equal(["angry", "fear"], manifest.Postprocessing.SilenceOverrideLabels);
         Assert.Equal("neutral (silence)", manifest.Postprocessing.SilenceOverrideLabel);

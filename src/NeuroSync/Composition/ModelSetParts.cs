@@ -1,9 +1,10 @@
 using NeuroSync.Audio;
 using NeuroSync.Fusion;
+using NeuroSync.Models;
 using NeuroSync.Onnx;
 using NeuroSync.Vision;
 
-namespace NeuroSync.Models;
+namespace NeuroSync.Composition;
 
 /// <summary>The parts a model set's manifest asks for, in one place for <see cref="EmotionRecognizer.Create"/>
 /// and the DI registration. Each part owns its session; the caller disposes what it gets.</summary>
