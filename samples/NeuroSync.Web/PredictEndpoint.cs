@@ -24,7 +24,7 @@ internal sealed partial class PredictEndpoint(ClipUploadReader reader, IEmotionR
         try
         {
             using ClipUpload upload = await reader.ReadAsync(context.Request, cancellationToken);
-            EmotionPrediction prediction = await recognizer.RecognizeAsync(upload.ToInput(), cancellationToken);
+            EmotionPrediction prediction = await recognizer.RecognizeAsync(upload.ToInput(), cancellationToken: cancellationToken);
             PredictionResponse response = ToResponse(prediction, upload.Frames.Count, Stopwatch.GetElapsedTime(started), ModelSetName);
             LogPrediction(logger, response.Label, response.Confidence, response.Mask.Text, response.Frames.Received, response.Frames.WithFace, response.Timings.Server);
             return Results.Json(response, WebJsonContext.Default.PredictionResponse);

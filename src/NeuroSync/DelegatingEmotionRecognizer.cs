@@ -21,8 +21,8 @@ public abstract class DelegatingEmotionRecognizer : IEmotionRecognizer
     protected IEmotionRecognizer InnerRecognizer { get; }
 
     /// <inheritdoc/>
-    public virtual Task<EmotionPrediction> RecognizeAsync(EmotionInput input, CancellationToken cancellationToken = default) =>
-        InnerRecognizer.RecognizeAsync(input, cancellationToken);
+    public virtual Task<EmotionPrediction> RecognizeAsync(EmotionInput input, RecognitionOptions? options = null, CancellationToken cancellationToken = default) =>
+        InnerRecognizer.RecognizeAsync(input, options, cancellationToken);
 
     /// <inheritdoc/>
     /// <remarks>This object when it is of <paramref name="serviceType"/> and no key is given; otherwise the inner recognizer's answer.</remarks>

@@ -57,7 +57,6 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
     /// <param name="audioPreprocessor">The audio front-end; its output length must equal the encoder's input length.</param>
     /// <param name="videoPreprocessor">The video front-end; its crop size must equal the encoder's.</param>
     /// <param name="options">Post-processing settings; the original's when <see langword="null"/>.</param>
-    /// <param name="emptyVideoFrameCount">How many zero frames stand for a clip without frames (10 in the original).</param>
     /// <exception cref="ArgumentException">The parts do not fit together; the message says which sizes differ.</exception>
     public EmotionRecognizer(
         IAudioEncoder audioEncoder,
@@ -65,9 +64,8 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         IFusionEngine fusion,
         AudioPreprocessor audioPreprocessor,
         VideoPreprocessor videoPreprocessor,
-        EmotionRecognizerOptions? options = null,
-        int emptyVideoFrameCount = 10)
-        : this(audioEncoder, visualEncoder, fusion, audioPreprocessor, videoPreprocessor, options, emptyVideoFrameCount, modelSet: null, owned: [])
+        EmotionRecognizerOptions? options = null)
+        : this(audioEncoder, visualEncoder, fusion, audioPreprocessor, videoPreprocessor, options, modelSet: null, owned: [])
     {
     }
 
@@ -78,7 +76,6 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         AudioPreprocessor audioPreprocessor,
         VideoPreprocessor videoPreprocessor,
         EmotionRecognizerOptions? options,
-        int emptyVideoFrameCount,
         ModelSet? modelSet,
         IReadOnlyList<IDisposable> owned)
     {
@@ -88,7 +85,6 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         _audioPreprocessor = audioPreprocessor ?? throw new ArgumentNullException(nameof(audioPreprocessor));
         _videoPreprocessor = videoPreprocessor ?? throw new ArgumentNullException(nameof(videoPreprocessor));
         _options = options?.Clone() ?? new EmotionRecognizerOptions();
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(emptyVideoFrameCount);
         ValidateScheduling(_options, nameof(options));
 
         if (_audioPreprocessor.MaxSamples != _audioEncoder.InputLength)
@@ -119,7 +115,8 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
             }
         }
 
-        _emptyVideoFrameCount = emptyVideoFrameCount;
+        // Clips without frames stand for as many zero frames as the front-end writes for them (10 in the original).
+        _emptyVideoFrameCount = _videoPreprocessor.EmptyVideoFrameCount;
         _modelSet = modelSet;
         _owned = owned;
         _silentAudio = new ZeroInputFeatures(ct => _audioEncoder.EncodeAsync(new float[_audioEncoder.InputLength], ct));
@@ -166,14 +163,21 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
     public EmotionLabelSet Labels => _fusion.Labels;
 
     /// <inheritdoc/>
-    public Task<EmotionPrediction> RecognizeAsync(EmotionInput input, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="RecognitionOptions.Mode"/> is not a defined mode.</exception>
+    public Task<EmotionPrediction> RecognizeAsync(EmotionInput input, RecognitionOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        return RecognizeCoreAsync(input, Stopwatch.GetTimestamp(), cancellationToken);
+        var call = new CallSettings(options?.Mode ?? _options.Mode, options?.ComputeContributions ?? _options.ComputeContributions);
+        if (!Enum.IsDefined(call.Mode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), call.Mode, "RecognitionOptions.Mode: expected Robust or Original.");
+        }
+
+        return RecognizeCoreAsync(input, call, Stopwatch.GetTimestamp(), cancellationToken);
     }
 
-    private async Task<EmotionPrediction> RecognizeCoreAsync(EmotionInput input, long start, CancellationToken cancellationToken)
+    private async Task<EmotionPrediction> RecognizeCoreAsync(EmotionInput input, CallSettings call, long start, CancellationToken cancellationToken)
     {
         ModalityPath<AudioStatus> audio;
         ModalityPath<VideoStatus> video;
@@ -181,15 +185,15 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         if (_overlapModalities)
         {
             videoStart = start;
-            (audio, video) = await RunModalitiesOverlappedAsync(input, cancellationToken).ConfigureAwait(false);
+            (audio, video) = await RunModalitiesOverlappedAsync(input, call.Mode, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            audio = await RunAudioPathAsync(input.Audio, cancellationToken).ConfigureAwait(false);
+            audio = await RunAudioPathAsync(input.Audio, call.Mode, cancellationToken).ConfigureAwait(false);
             videoStart = Stopwatch.GetTimestamp();
             try
             {
-                video = await RunVideoPathAsync(input.Frames ?? [], cancellationToken).ConfigureAwait(false);
+                video = await RunVideoPathAsync(input.Frames ?? [], call.Mode, cancellationToken).ConfigureAwait(false);
             }
             catch
             {
@@ -201,21 +205,21 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         using var audioPath = audio;
         using var videoPath = video;
         var mask = new ModalityMask(audioPath.Status, videoPath.Status);
-        if (_options.Mode == RecognitionMode.Robust && !_fusion.CanScore(mask))
+        if (call.Mode == RecognitionMode.Robust && !_fusion.CanScore(mask))
         {
-            return Unknown(audioPath, videoPath, mask, start, videoStart);
+            return Unknown(audioPath, videoPath, mask, call, start, videoStart);
         }
 
         long fusionStart = Stopwatch.GetTimestamp();
         float[] probabilities = Softmax(await _fusion.FuseAsync(audioPath.Features, videoPath.Features, mask, cancellationToken).ConfigureAwait(false));
-        ModalityContributions? contributions = _options.ComputeContributions
+        ModalityContributions? contributions = call.ComputeContributions
             ? await ComputeContributionsAsync(audioPath, videoPath, mask, probabilities, cancellationToken).ConfigureAwait(false)
             : null;
 
         int best = TensorPrimitives.IndexOfMax(probabilities);
         string rawLabel = Labels[best];
         // Silence is evidence (nobody shouting in anger or fear); a clip without any audio track is not, outside the original.
-        bool voiceless = _options.Mode == RecognitionMode.Original
+        bool voiceless = call.Mode == RecognitionMode.Original
             ? audioPath.Status != AudioStatus.Available
             : audioPath.Status is AudioStatus.Silent or AudioStatus.NoSpeech;
         string label = voiceless && _options.SilenceOverrideLabels.Contains(rawLabel, StringComparer.OrdinalIgnoreCase)
@@ -250,7 +254,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
     };
 
     /// <summary>No emotion: nothing available could be scored, so no label is computed from a zero input.</summary>
-    private EmotionPrediction Unknown(ModalityPath<AudioStatus> audio, ModalityPath<VideoStatus> video, ModalityMask mask, long start, long videoStart) => new()
+    private EmotionPrediction Unknown(ModalityPath<AudioStatus> audio, ModalityPath<VideoStatus> video, ModalityMask mask, CallSettings call, long start, long videoStart) => new()
     {
         Label = EmotionPrediction.UnknownLabel,
         RawLabel = EmotionPrediction.UnknownLabel,
@@ -258,7 +262,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         Labels = Labels,
         Scores = new float[Labels.Count],
         Mask = mask,
-        Contributions = _options.ComputeContributions ? new ModalityContributions(0f, 0f) : null,
+        Contributions = call.ComputeContributions ? new ModalityContributions(0f, 0f) : null,
         AudioRms = audio.Rms,
         Frames = video.Frames,
         Timings = Timings(audio, video, Stopwatch.GetElapsedTime(start, videoStart), TimeSpan.Zero, Stopwatch.GetElapsedTime(start)),
@@ -297,14 +301,14 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         }
     }
 
-    private async Task<(ModalityPath<AudioStatus> Audio, ModalityPath<VideoStatus> Video)> RunModalitiesOverlappedAsync(EmotionInput input, CancellationToken cancellationToken)
+    private async Task<(ModalityPath<AudioStatus> Audio, ModalityPath<VideoStatus> Video)> RunModalitiesOverlappedAsync(EmotionInput input, RecognitionMode mode, CancellationToken cancellationToken)
     {
         // The video path (face search, encoder) is the long one: it runs on the pool while this thread does the audio.
-        Task<ModalityPath<VideoStatus>> videoTask = Task.Run(() => RunVideoPathAsync(input.Frames ?? [], cancellationToken), cancellationToken);
+        Task<ModalityPath<VideoStatus>> videoTask = Task.Run(() => RunVideoPathAsync(input.Frames ?? [], mode, cancellationToken), cancellationToken);
         ModalityPath<AudioStatus> audio;
         try
         {
-            audio = await RunAudioPathAsync(input.Audio, cancellationToken).ConfigureAwait(false);
+            audio = await RunAudioPathAsync(input.Audio, mode, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -356,7 +360,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         return probabilities;
     }
 
-    private async Task<ModalityPath<AudioStatus>> RunAudioPathAsync(AudioClip? clip, CancellationToken cancellationToken)
+    private async Task<ModalityPath<AudioStatus>> RunAudioPathAsync(AudioClip? clip, RecognitionMode mode, CancellationToken cancellationToken)
     {
         if (clip is null)
         {
@@ -367,7 +371,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         float[] waveform = _buffers.Rent(_audioPreprocessor.MaxSamples);
         try
         {
-            AudioPreprocessingResult result = _audioPreprocessor.Preprocess(clip, waveform.AsSpan(0, _audioPreprocessor.MaxSamples), _options.Mode, cancellationToken);
+            AudioPreprocessingResult result = _audioPreprocessor.Preprocess(clip, waveform.AsSpan(0, _audioPreprocessor.MaxSamples), mode, cancellationToken);
 
             TimeSpan preprocessing = Stopwatch.GetElapsedTime(start);
             if (result.Status != AudioStatus.Available)
@@ -385,7 +389,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         }
     }
 
-    private async Task<ModalityPath<VideoStatus>> RunVideoPathAsync(IReadOnlyList<VideoFrame> frames, CancellationToken cancellationToken)
+    private async Task<ModalityPath<VideoStatus>> RunVideoPathAsync(IReadOnlyList<VideoFrame> frames, RecognitionMode mode, CancellationToken cancellationToken)
     {
         long start = Stopwatch.GetTimestamp();
         int length = _videoPreprocessor.TensorLength(frames.Count);
@@ -397,7 +401,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         float[] tensor = _buffers.Rent(length);
         try
         {
-            VideoPreprocessingResult result = _videoPreprocessor.PreprocessConcurrently(frames, tensor.AsMemory(0, length), _options.Mode, cancellationToken);
+            VideoPreprocessingResult result = _videoPreprocessor.PreprocessConcurrently(frames, tensor.AsMemory(0, length), mode, cancellationToken);
 
             TimeSpan preprocessing = Stopwatch.GetElapsedTime(start);
             if (result.TensorFrameCount == 0)
@@ -441,6 +445,9 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
             return 0.5f * sum;
         }
     }
+
+    /// <summary>The settings of one call: the per-call options over the recognizer's.</summary>
+    private readonly record struct CallSettings(RecognitionMode Mode, bool ComputeContributions);
 
     /// <summary>One modality's encoder features with its status and timings; disposes the features unless they are a cached zero-input output.</summary>
     private sealed class ModalityPath<TStatus>(TStatus status, FeatureMatrix features, bool owned, TimeSpan preprocessingTime, TimeSpan encoderTime) : IDisposable

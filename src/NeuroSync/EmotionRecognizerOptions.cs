@@ -7,10 +7,10 @@ public sealed class EmotionRecognizerOptions
     /// the reported label becomes <see cref="SilenceOverrideLabel"/> (scores are unchanged). In
     /// <see cref="RecognitionMode.Original"/> a clip without audio counts as silent too, as the original fed it zeros. Default
     /// <c>angry</c>, <c>fear</c>.</summary>
-    public IReadOnlyList<string> SilenceOverrideLabels { get; set; } = ["angry", "fear"];
+    public IReadOnlyList<string> SilenceOverrideLabels { get; set; } = OriginalDefaults.SilenceOverrideLabels;
 
     /// <summary>Gets or sets the label reported by the silence override. Default <c>neutral (silence)</c>.</summary>
-    public string SilenceOverrideLabel { get; set; } = "neutral (silence)";
+    public string SilenceOverrideLabel { get; set; } = OriginalDefaults.SilenceOverrideLabel;
 
     /// <summary>Gets or sets a value indicating whether each prediction reports <see cref="EmotionPrediction.Contributions"/>
     /// (two extra runs of the fusion head, which is small). Default true.</summary>

@@ -261,7 +261,7 @@ internal static class AnalyzeCommand
 
         cancellationToken.ThrowIfCancellationRequested();
 
-        EmotionPrediction prediction = await recognizer.RecognizeAsync(new EmotionInput { Audio = clip, Frames = frames }, cancellationToken).ConfigureAwait(false);
+        EmotionPrediction prediction = await recognizer.RecognizeAsync(new EmotionInput { Audio = clip, Frames = frames }, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (json)
         {
             output.WriteLine(JsonSerializer.Serialize(PredictionReport.From(prediction), CliJsonContext.Default.PredictionReport));

@@ -87,12 +87,12 @@ internal static class DemoCommand
         output.WriteLine($"4. Emotion: {ImageAsset} with {AudioAsset}, lite model set (face -> expression classifiers; voice -> availability)");
         output.WriteLine();
         EmotionPrediction prediction = await recognizer.RecognizeAsync(
-            new EmotionInput { Audio = AnalyzeCommand.ReadAudio(speechPath), Frames = [new VideoFrame(photo)] }, cancellationToken).ConfigureAwait(false);
+            new EmotionInput { Audio = AnalyzeCommand.ReadAudio(speechPath), Frames = [new VideoFrame(photo)] }, cancellationToken: cancellationToken).ConfigureAwait(false);
         AnalyzeCommand.WriteText(prediction, recognizer, _ => ImageAsset, output);
 
         output.WriteLine();
         EmotionPrediction noisy = await recognizer.RecognizeAsync(
-            new EmotionInput { Audio = AnalyzeCommand.ReadAudio(noisePath), Frames = [new VideoFrame(photo)] }, cancellationToken).ConfigureAwait(false);
+            new EmotionInput { Audio = AnalyzeCommand.ReadAudio(noisePath), Frames = [new VideoFrame(photo)] }, cancellationToken: cancellationToken).ConfigureAwait(false);
         output.WriteLine(string.Create(inv, $"   The same photo with {NoiseAsset} instead: {noisy.Label} ({noisy.Confidence:0.000}), {noisy.Mask}"));
 
         output.WriteLine();

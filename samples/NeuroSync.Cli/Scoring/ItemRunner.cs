@@ -69,11 +69,11 @@ internal sealed class ItemRunner(EmotionRecognizer recognizer, ItemKind kind)
             {
                 using ClipFrames frames = ClipFrames.Still(InputPaths.RequireFile(path, "Image"), _stride);
                 AnalyzeCommand.PreloadSampled(frames, _stride);
-                return await recognizer.RecognizeAsync(new EmotionInput { Frames = frames }, cancellationToken).ConfigureAwait(false);
+                return await recognizer.RecognizeAsync(new EmotionInput { Frames = frames }, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
 
             case ItemKind.Speech:
-                return await recognizer.RecognizeAsync(new EmotionInput { Audio = AnalyzeCommand.ReadAudio(path) }, cancellationToken).ConfigureAwait(false);
+                return await recognizer.RecognizeAsync(new EmotionInput { Audio = AnalyzeCommand.ReadAudio(path) }, cancellationToken: cancellationToken).ConfigureAwait(false);
 
             default:
             {
@@ -101,7 +101,7 @@ internal sealed class ItemRunner(EmotionRecognizer recognizer, ItemKind kind)
                     AnalyzeCommand.PreloadSampled(frames, _stride);
                 }
 
-                return await recognizer.RecognizeAsync(new EmotionInput { Audio = audio, Frames = frames }, cancellationToken).ConfigureAwait(false);
+                return await recognizer.RecognizeAsync(new EmotionInput { Audio = audio, Frames = frames }, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -9,21 +9,21 @@ public sealed class AudioPreprocessingOptions
 {
     /// <summary>Gets or sets the rate, in hertz, the audio is resampled to. Default 16 000 (what Wav2Vec2 encoders were trained on).</summary>
     [Range(AudioClip.MinSampleRate, AudioClip.MaxSampleRate)]
-    public int TargetSampleRate { get; set; } = 16_000;
+    public int TargetSampleRate { get; set; } = OriginalDefaults.SampleRate;
 
     /// <summary>Gets or sets the encoder input length in samples at <see cref="TargetSampleRate"/>: longer audio is cut,
     /// shorter audio is zero-padded. Default 112 000 (7 s at 16 kHz).</summary>
     [Range(1, AudioClip.MaxWavSamples)]
-    public int MaxSamples { get; set; } = 112_000;
+    public int MaxSamples { get; set; } = OriginalDefaults.MaxSamples;
 
     /// <summary>Gets or sets the silence gate: audio whose RMS over the used samples (before normalisation) is below this
     /// value is <see cref="AudioStatus.Silent"/> and the encoder input becomes all zeros. Default 0.015; 0 turns the gate off.</summary>
     [Range(0.0, 1.0)]
-    public float SilenceRmsThreshold { get; set; } = 0.015f;
+    public float SilenceRmsThreshold { get; set; } = OriginalDefaults.SilenceRmsThreshold;
 
     /// <summary>Gets or sets the epsilon added to the variance in <c>(x - mean) / sqrt(var + epsilon)</c>. Default 1e-7.</summary>
     [Range(double.Epsilon, 1.0)]
-    public double NormalizationEpsilon { get; set; } = 1e-7;
+    public double NormalizationEpsilon { get; set; } = OriginalDefaults.NormalizationEpsilon;
 
     /// <summary>Gets or sets a value indicating whether the valid samples are normalised to zero mean and unit variance
     /// (Wav2Vec2's <c>do_normalize</c>). Default <see langword="true"/>.</summary>
@@ -40,7 +40,7 @@ public sealed class AudioPreprocessingOptions
     /// Above it the detector decides, on the signal brought to a fixed level, so quiet speech counts as voice. Default 1e-4
     /// (-80 dBFS; quiet speech sits near 0.002, -54 dBFS). Not used in <see cref="RecognitionMode.Original"/>.</summary>
     [Range(0.0, 1.0)]
-    public float SilenceFloorRms { get; set; } = 1e-4f;
+    public float SilenceFloorRms { get; set; } = OriginalDefaults.SilenceFloorRms;
 
     /// <summary>Checks every value and throws with the property name, the allowed range and the value found.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is outside its range.</exception>

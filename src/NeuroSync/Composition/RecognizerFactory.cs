@@ -74,7 +74,6 @@ internal static class RecognizerFactory
                 AudioPreprocessor(set, voiceActivity),
                 VideoPreprocessor(set, detector),
                 options,
-                set.Manifest.Video.EmptyVideoFrameCount,
                 set,
                 disposables);
         }

@@ -88,8 +88,7 @@ public static class NeuroSyncServiceCollectionExtensions
                 sp.GetRequiredService<IFusionEngine>(),
                 sp.GetRequiredService<AudioPreprocessor>(),
                 sp.GetRequiredService<VideoPreprocessor>(),
-                options,
-                modelSet.Manifest.Video.EmptyVideoFrameCount);
+                options);
         });
         return builder;
     }

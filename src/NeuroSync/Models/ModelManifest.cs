@@ -82,11 +82,11 @@ internal sealed class AudioManifest
 
     /// <summary>Gets the encoder's sample rate in hertz. Default 16000.</summary>
     [JsonInclude]
-    public int SampleRate { get; internal set; } = 16_000;
+    public int SampleRate { get; internal set; } = OriginalDefaults.SampleRate;
 
     /// <summary>Gets the encoder input length in samples. Default 112000 (7 s).</summary>
     [JsonInclude]
-    public int MaxSamples { get; internal set; } = 112_000;
+    public int MaxSamples { get; internal set; } = OriginalDefaults.MaxSamples;
 
     /// <summary>Gets a value indicating whether Wav2Vec2 zero-mean unit-variance normalisation applies. Default true.</summary>
     [JsonInclude]
@@ -94,15 +94,15 @@ internal sealed class AudioManifest
 
     /// <summary>Gets the epsilon under the square root of the normalisation. Default 1e-7.</summary>
     [JsonInclude]
-    public double NormalizationEpsilon { get; internal set; } = 1e-7;
+    public double NormalizationEpsilon { get; internal set; } = OriginalDefaults.NormalizationEpsilon;
 
     /// <summary>Gets the RMS below which audio counts as silent. Default 0.015.</summary>
     [JsonInclude]
-    public float SilenceRmsThreshold { get; internal set; } = 0.015f;
+    public float SilenceRmsThreshold { get; internal set; } = OriginalDefaults.SilenceRmsThreshold;
 
     /// <summary>Gets the RMS below which robust mode calls audio silent without asking the voice-activity detector. Default 1e-4.</summary>
     [JsonInclude]
-    public float SilenceFloorRms { get; internal set; } = 1e-4f;
+    public float SilenceFloorRms { get; internal set; } = OriginalDefaults.SilenceFloorRms;
 }
 
 /// <summary>The visual encoder or classifier and the preprocessing its input needs.</summary>
@@ -124,15 +124,15 @@ internal sealed class VideoManifest
 
     /// <summary>Gets the crop side in pixels. Default 224.</summary>
     [JsonInclude]
-    public int CropSize { get; internal set; } = 224;
+    public int CropSize { get; internal set; } = OriginalDefaults.CropSize;
 
     /// <summary>Gets the per-plane mean, in tensor plane order. Default ImageNet's.</summary>
     [JsonInclude]
-    public IReadOnlyList<float> Mean { get; internal set; } = [0.485f, 0.456f, 0.406f];
+    public IReadOnlyList<float> Mean { get; internal set; } = OriginalDefaults.Mean;
 
     /// <summary>Gets the per-plane standard deviation, in tensor plane order. Default ImageNet's.</summary>
     [JsonInclude]
-    public IReadOnlyList<float> Std { get; internal set; } = [0.229f, 0.224f, 0.225f];
+    public IReadOnlyList<float> Std { get; internal set; } = OriginalDefaults.Std;
 
     /// <summary>Gets the plane order, <c>bgr</c> or <c>rgb</c>. Default <c>bgr</c>, as the original system.</summary>
     [JsonInclude]
@@ -140,11 +140,11 @@ internal sealed class VideoManifest
 
     /// <summary>Gets the frame sampling stride. Default 10.</summary>
     [JsonInclude]
-    public int FrameStride { get; internal set; } = 10;
+    public int FrameStride { get; internal set; } = OriginalDefaults.FrameStride;
 
     /// <summary>Gets how many zero frames stand for a clip without frames. Default 10.</summary>
     [JsonInclude]
-    public int EmptyVideoFrameCount { get; internal set; } = 10;
+    public int EmptyVideoFrameCount { get; internal set; } = OriginalDefaults.EmptyVideoFrameCount;
 
     /// <summary>Gets the face detector settings; the original's Haar cascade when absent.</summary>
     [JsonInclude]
@@ -366,9 +366,9 @@ internal sealed class PostprocessingManifest
     /// <summary>Gets the labels that need a voice: when the audio is silent and one of them wins, the reported label becomes
     /// <see cref="SilenceOverrideLabel"/>. Default <c>angry</c> and <c>fear</c>.</summary>
     [JsonInclude]
-    public IReadOnlyList<string> SilenceOverrideLabels { get; internal set; } = ["angry", "fear"];
+    public IReadOnlyList<string> SilenceOverrideLabels { get; internal set; } = OriginalDefaults.SilenceOverrideLabels;
 
     /// <summary>Gets the label reported instead. Default <c>neutral (silence)</c>.</summary>
     [JsonInclude]
-    public string SilenceOverrideLabel { get; internal set; } = "neutral (silence)";
+    public string SilenceOverrideLabel { get; internal set; } = OriginalDefaults.SilenceOverrideLabel;
 }

@@ -43,7 +43,7 @@ public sealed class LoggingEmotionRecognizer : DelegatingEmotionRecognizer
     internal int LoggedRateCount => _loggedRates.Count;
 
     /// <inheritdoc/>
-    public override async Task<EmotionPrediction> RecognizeAsync(EmotionInput input, CancellationToken cancellationToken = default)
+    public override async Task<EmotionPrediction> RecognizeAsync(EmotionInput input, RecognitionOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.Audio is { } clip && _targetSampleRate > 0 && clip.SampleRate != _targetSampleRate
@@ -54,7 +54,7 @@ public sealed class LoggingEmotionRecognizer : DelegatingEmotionRecognizer
 
         try
         {
-            EmotionPrediction prediction = await base.RecognizeAsync(input, cancellationToken).ConfigureAwait(false);
+            EmotionPrediction prediction = await base.RecognizeAsync(input, options, cancellationToken).ConfigureAwait(false);
             if (_logger.IsEnabled(LogLevel.Debug))
             {
                 StageTimings t = prediction.Timings;

@@ -49,7 +49,7 @@ public sealed class OpenTelemetryEmotionRecognizer : DelegatingEmotionRecognizer
     }
 
     /// <inheritdoc/>
-    public override async Task<EmotionPrediction> RecognizeAsync(EmotionInput input, CancellationToken cancellationToken = default)
+    public override async Task<EmotionPrediction> RecognizeAsync(EmotionInput input, RecognitionOptions? options = null, CancellationToken cancellationToken = default)
     {
         using Activity? activity = _source.StartActivity(NeuroSyncTelemetry.RecognizeActivity);
         if (activity is { IsAllDataRequested: true })
@@ -61,7 +61,7 @@ public sealed class OpenTelemetryEmotionRecognizer : DelegatingEmotionRecognizer
         long start = _recognitionDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
         try
         {
-            EmotionPrediction prediction = await base.RecognizeAsync(input, cancellationToken).ConfigureAwait(false);
+            EmotionPrediction prediction = await base.RecognizeAsync(input, options, cancellationToken).ConfigureAwait(false);
             Record(prediction, activity);
             return prediction;
         }

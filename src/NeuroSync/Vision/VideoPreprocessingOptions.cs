@@ -4,22 +4,22 @@ namespace NeuroSync.Vision;
 public sealed class VideoPreprocessingOptions
 {
     /// <summary>Gets or sets the sampling stride: frames number <c>Stride</c>, <c>2 * Stride</c>, ... (1-based) are used. Default 10.</summary>
-    public int FrameStride { get; set; } = 10;
+    public int FrameStride { get; set; } = OriginalDefaults.FrameStride;
 
     /// <summary>Gets or sets the side of the square crop fed to the visual encoder, in pixels. Default 224.</summary>
-    public int CropSize { get; set; } = 224;
+    public int CropSize { get; set; } = OriginalDefaults.CropSize;
 
     /// <summary>Gets or sets the per-plane mean subtracted after scaling to [0, 1], in tensor plane order. Default ImageNet's (0.485, 0.456, 0.406).</summary>
-    public float[] Mean { get; set; } = [0.485f, 0.456f, 0.406f];
+    public float[] Mean { get; set; } = OriginalDefaults.Mean;
 
     /// <summary>Gets or sets the per-plane standard deviation divided by, in tensor plane order. Default ImageNet's (0.229, 0.224, 0.225).</summary>
-    public float[] Std { get; set; } = [0.229f, 0.224f, 0.225f];
+    public float[] Std { get; set; } = OriginalDefaults.Std;
 
     /// <summary>Gets or sets the order of the colour planes. Default <see cref="ChannelOrder.Bgr"/>, as the original system's encoder saw.</summary>
     public ChannelOrder ChannelOrder { get; set; } = ChannelOrder.Bgr;
 
     /// <summary>Gets or sets how many all-zero frames stand for a clip without a usable frame. Default 10.</summary>
-    public int EmptyVideoFrameCount { get; set; } = 10;
+    public int EmptyVideoFrameCount { get; set; } = OriginalDefaults.EmptyVideoFrameCount;
 
     /// <summary>Gets or sets the mean luma (0 to 255) below which a frame is too dark. Default 25.</summary>
     public float TooDarkMeanLuma { get; set; } = 25f;

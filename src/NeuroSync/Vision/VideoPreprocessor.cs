@@ -45,6 +45,9 @@ public sealed class VideoPreprocessor
     /// <summary>Gets the face detector.</summary>
     public IFaceDetector FaceDetector => _detector;
 
+    /// <summary>Gets how many zero frames stand for a clip without frames.</summary>
+    internal int EmptyVideoFrameCount => _options.EmptyVideoFrameCount;
+
     /// <summary>Gets which frames are used: every <see cref="VideoPreprocessingOptions.FrameStride"/>-th.</summary>
     public int FrameStride => _options.FrameStride;
 

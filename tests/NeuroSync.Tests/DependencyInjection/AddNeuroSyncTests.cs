@@ -282,14 +282,14 @@ public class AddNeuroSyncTests
 
         public int Disposals { get; private set; }
 
-        public override Task<EmotionPrediction> RecognizeAsync(EmotionInput input, CancellationToken cancellationToken = default)
+        public override Task<EmotionPrediction> RecognizeAsync(EmotionInput input, RecognitionOptions? options = null, CancellationToken cancellationToken = default)
         {
             lock (calls)
             {
                 calls.Add(name);
             }
 
-            return base.RecognizeAsync(input, cancellationToken);
+            return base.RecognizeAsync(input, options, cancellationToken);
         }
 
         protected override void Dispose(bool disposing)

@@ -79,7 +79,7 @@ public sealed class EmotionRecognizerTests(TinyModelsFixture models) : IClassFix
     public async Task RecognizeAsync_CancelledToken_ThrowsOperationCanceled()
     {
         using var clip = EmotionRecognizerParityTests.Clip.Load(PipelineCases.Load().Cases[0]);
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => models.Recognizer.RecognizeAsync(clip.Input, new CancellationToken(canceled: true)));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => models.Recognizer.RecognizeAsync(clip.Input, cancellationToken: new CancellationToken(canceled: true)));
     }
 
     [Fact]

@@ -24,6 +24,44 @@ public sealed class RobustModeTests(RobustModeTests.Recognizers recognizers) : I
     }
 
     [Fact]
+    public async Task RecognitionOptions_PerCallMode_GivesWhatARecognizerInThatModeGives()
+    {
+        using var photo = Image.Load<Rgb24>(TestFiles.Path("Images", "astronaut_640x480.png"));
+        using var cat = Image.Load<Rgb24>(TestFiles.Path("Images", "no_face_cat_640x480.png"));
+        var input = new EmotionInput { Audio = Speech(), Frames = [new VideoFrame(photo), new VideoFrame(cat)] };
+
+        EmotionPrediction originalPerCall = await recognizers.Lite.RecognizeAsync(input, new RecognitionOptions { Mode = RecognitionMode.Original });
+        EmotionPrediction robustPerCall = await recognizers.LiteOriginal.RecognizeAsync(input, new RecognitionOptions { Mode = RecognitionMode.Robust });
+        EmotionPrediction original = await recognizers.LiteOriginal.RecognizeAsync(input);
+        EmotionPrediction robust = await recognizers.Lite.RecognizeAsync(input);
+
+        Assert.Equal(original.Scores, originalPerCall.Scores); // tolerance: exact, the same model runs
+        Assert.Equal(robust.Scores, robustPerCall.Scores);
+        Assert.NotEqual(original.Scores, robust.Scores); // the modes differ here (the original encodes the cat's whole frame)
+    }
+
+    [Fact]
+    public async Task RecognitionOptions_ContributionsOff_LeavesThemOutForThatCallOnly()
+    {
+        var input = new EmotionInput { Audio = Speech() };
+
+        EmotionPrediction without = await recognizers.LiteOriginal.RecognizeAsync(input, new RecognitionOptions { ComputeContributions = false });
+        EmotionPrediction with = await recognizers.LiteOriginal.RecognizeAsync(input);
+
+        Assert.Null(without.Contributions);
+        Assert.NotNull(with.Contributions);
+        Assert.Equal(with.Scores, without.Scores);
+    }
+
+    [Fact]
+    public async Task RecognitionOptions_UndefinedMode_ThrowsNamingIt()
+    {
+        var ex = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => recognizers.Lite.RecognizeAsync(new EmotionInput(), new RecognitionOptions { Mode = (RecognitionMode)9 }));
+
+        Assert.Contains("RecognitionOptions.Mode", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Lite_NoFramesAndNoAudio_IsUnknown()
     {
         EmotionPrediction prediction = await recognizers.Lite.RecognizeAsync(new EmotionInput());
