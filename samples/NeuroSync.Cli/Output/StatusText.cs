@@ -22,9 +22,9 @@ internal static class StatusText
     {
         VideoStatus.Available => "face found",
         VideoStatus.NoFrames => "no frames",
-        VideoStatus.NoFace => "no face found; the whole frame is used",
-        VideoStatus.TooDark => "too dark; the whole frame is used",
-        VideoStatus.Covered => "near-uniform frame (camera covered?); the whole frame is used",
+        VideoStatus.NoFace => "no face found (original mode: the whole frame is used; robust mode: the video is left out)",
+        VideoStatus.TooDark => "too dark (original mode: the whole frame is used; robust mode: the video is left out)",
+        VideoStatus.Covered => "near-uniform frame, camera covered? (original mode: the whole frame is used; robust mode: the video is left out)",
         _ => status.ToString(),
     };
 
@@ -41,6 +41,7 @@ internal static class StatusText
         AudioStatus.Available => "available",
         AudioStatus.Silent => "silent (the encoder hears zeros)",
         AudioStatus.Missing => "missing (no audio given; the encoder hears zeros)",
+        AudioStatus.NoSpeech => "no speech (the voice-activity detector heard none; the encoder hears zeros)",
         _ => status.ToString(),
     };
 }
