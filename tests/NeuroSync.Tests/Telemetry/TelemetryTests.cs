@@ -16,17 +16,7 @@ public sealed class TelemetryTests
         using var meterFactory = new TestMeterFactory();
         using var recognizer = new OpenTelemetryEmotionRecognizer(EmotionRecognizer.Create(PipelineCases.TinyModels, configure: o => o.Mode = RecognitionMode.Original), meterFactory);
         var measurements = new ConcurrentBag<(string Instrument, double Value, Dictionary<string, object?> Tags)>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (meterFactory.Meters.Contains(instrument.Meter))
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => measurements.Add((i.Name, v, ToDictionary(tags))));
-        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => measurements.Add((i.Name, v, ToDictionary(tags))));
-        listener.Start();
+        using MeterListener listener = Listen(meterFactory, measurements);
 
         EmotionPrediction prediction = await recognizer.RecognizeAsync(new EmotionInput { Audio = AudioClip.ReadWav(TestFiles.Path("Audio", "speechlike_9s.wav")) });
 
@@ -116,16 +106,7 @@ public sealed class TelemetryTests
         using var meterFactory = new TestMeterFactory();
         using var recognizer = new OpenTelemetryEmotionRecognizer(EmotionRecognizer.Create(PipelineCases.TinyModels, configure: o => o.Mode = RecognitionMode.Original), meterFactory);
         var measurements = new ConcurrentBag<(string Instrument, double Value, Dictionary<string, object?> Tags)>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (meterFactory.Meters.Contains(instrument.Meter))
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => measurements.Add((i.Name, v, ToDictionary(tags))));
-        listener.Start();
+        using MeterListener listener = Listen(meterFactory, measurements);
         var nan = new float[1000];
         nan[3] = float.NaN;
 
@@ -135,6 +116,23 @@ public sealed class TelemetryTests
         Assert.Equal(typeof(InvalidAudioException).FullName, total.Tags["error.type"]);
         Assert.Equal("cpu", total.Tags["neurosync.execution_provider"]);
         Assert.Same(meterFactory.Meters.Single(), recognizer.GetService(typeof(Meter)));
+    }
+
+    /// <summary>Collects every measurement of the meters <paramref name="meterFactory"/> made.</summary>
+    private static MeterListener Listen(TestMeterFactory meterFactory, ConcurrentBag<(string Instrument, double Value, Dictionary<string, object?> Tags)> measurements)
+    {
+        var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (meterFactory.Meters.Contains(instrument.Meter))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => measurements.Add((i.Name, v, ToDictionary(tags))));
+        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => measurements.Add((i.Name, v, ToDictionary(tags))));
+        listener.Start();
+        return listener;
     }
 
     private static Dictionary<string, object?> ToDictionary(ReadOnlySpan<KeyValuePair<string, object?>> tags)
