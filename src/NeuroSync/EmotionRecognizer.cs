@@ -36,7 +36,6 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
     private readonly AudioPreprocessor _audioPreprocessor;
     private readonly VideoPreprocessor _videoPreprocessor;
     private readonly EmotionRecognizerOptions _options;
-    private readonly int _emptyVideoFrameCount;
     private readonly ZeroInputFeatures _silentAudio;
     private readonly ZeroInputFeatures _blankVideo;
     private readonly ModelSet? _modelSet;
@@ -115,12 +114,12 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
             }
         }
 
-        // Clips without frames stand for as many zero frames as the front-end writes for them (10 in the original).
-        _emptyVideoFrameCount = _videoPreprocessor.EmptyVideoFrameCount;
         _modelSet = modelSet;
         _owned = owned;
         _silentAudio = new ZeroInputFeatures(ct => _audioEncoder.EncodeAsync(new float[_audioEncoder.InputLength], ct));
-        _blankVideo = new ZeroInputFeatures(ct => _visualEncoder.EncodeAsync(new float[_emptyVideoFrameCount * _videoPreprocessor.FrameTensorLength], _emptyVideoFrameCount, ct));
+        // Clips without frames stand for as many zero frames as the front-end writes for them (10 in the original).
+        int emptyFrames = _videoPreprocessor.EmptyVideoFrameCount;
+        _blankVideo = new ZeroInputFeatures(ct => _visualEncoder.EncodeAsync(new float[emptyFrames * _videoPreprocessor.FrameTensorLength], emptyFrames, ct));
         IOnnxBacked[] onnxParts = [.. new object[] { _audioEncoder, _visualEncoder, _fusion }.OfType<IOnnxBacked>()];
         _overlapModalities = _options.ModalityScheduling switch
         {
