@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Diagnostics;
-using System.Numerics.Tensors;
 using NeuroSync.Audio;
 using NeuroSync.Composition;
 using NeuroSync.Models;
@@ -28,25 +26,17 @@ namespace NeuroSync;
 /// </remarks>
 public sealed class EmotionRecognizer : IEmotionRecognizer
 {
-    private const int MaxPooledLength = 1 << 25;
-
     private readonly IAudioEncoder _audioEncoder;
     private readonly IVisualEncoder _visualEncoder;
     private readonly IFusionEngine _fusion;
     private readonly AudioPreprocessor _audioPreprocessor;
     private readonly VideoPreprocessor _videoPreprocessor;
     private readonly EmotionRecognizerOptions _options;
-    private readonly ZeroInputFeatures _silentAudio;
-    private readonly ZeroInputFeatures _blankVideo;
     private readonly ModelSet? _modelSet;
     private readonly IReadOnlyList<IDisposable> _owned;
     private readonly EmotionRecognizerMetadata _metadata;
-
-    // The waveform and frame tensors (the video tensor is megabytes) come from a pool of this recognizer's: the shared pool
-    // keeps arrays per thread, so a server with many threads would hold one per thread; this one holds at most one array of
-    // each size per core. Rentals above MaxPooledLength floats are allocated and dropped.
-    private readonly ArrayPool<float> _buffers = ArrayPool<float>.Create(MaxPooledLength, Environment.ProcessorCount);
-    private readonly bool _overlapModalities;
+    private readonly ModalityPaths _paths;
+    private readonly FusionStage _fusionStage;
     private int _disposed;
 
     /// <summary>Builds a recognizer from parts (for example ones registered in a DI container, which keeps owning them).</summary>
@@ -116,17 +106,15 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
 
         _modelSet = modelSet;
         _owned = owned;
-        _silentAudio = new ZeroInputFeatures(ct => _audioEncoder.EncodeAsync(new float[_audioEncoder.InputLength], ct));
-        // Clips without frames stand for as many zero frames as the front-end writes for them (10 in the original).
-        int emptyFrames = _videoPreprocessor.EmptyVideoFrameCount;
-        _blankVideo = new ZeroInputFeatures(ct => _visualEncoder.EncodeAsync(new float[emptyFrames * _videoPreprocessor.FrameTensorLength], emptyFrames, ct));
-        IOnnxBacked[] onnxParts = [.. new object[] { _audioEncoder, _visualEncoder, _fusion }.OfType<IOnnxBacked>()];
-        _overlapModalities = _options.ModalityScheduling switch
+        bool overlap = _options.ModalityScheduling switch
         {
             ModalityScheduling.Overlapped => true,
             ModalityScheduling.Sequential => false,
             _ => _audioEncoder.RunsOnAccelerator || _visualEncoder.RunsOnAccelerator,
         };
+        _paths = new ModalityPaths(_audioEncoder, _visualEncoder, _audioPreprocessor, _videoPreprocessor, overlap);
+        _fusionStage = new FusionStage(_fusion, _paths.SilentAudio, _paths.BlankVideo, _options);
+        IOnnxBacked[] onnxParts = [.. new object[] { _audioEncoder, _visualEncoder, _fusion }.OfType<IOnnxBacked>()];
         _metadata = new EmotionRecognizerMetadata(
             _options.ModelSetName,
             _modelSet?.Manifest.Description,
@@ -167,105 +155,18 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
     {
         ArgumentNullException.ThrowIfNull(input);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var call = new CallSettings(options?.Mode ?? _options.Mode, options?.ComputeContributions ?? _options.ComputeContributions);
-        if (!Enum.IsDefined(call.Mode))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), call.Mode, "RecognitionOptions.Mode: expected Robust or Original.");
-        }
-
-        return RecognizeCoreAsync(input, call, Stopwatch.GetTimestamp(), cancellationToken);
+        return RecognizeCoreAsync(input, CallSettings.Resolve(options, _options), Stopwatch.GetTimestamp(), cancellationToken);
     }
 
     private async Task<EmotionPrediction> RecognizeCoreAsync(EmotionInput input, CallSettings call, long start, CancellationToken cancellationToken)
     {
-        ModalityPath<AudioStatus> audio;
-        ModalityPath<VideoStatus> video;
-        long videoStart;
-        if (_overlapModalities)
+        var (audio, video, videoStart) = await _paths.RunAsync(input, call.Mode, start, cancellationToken).ConfigureAwait(false);
+        using (audio)
+        using (video)
         {
-            videoStart = start;
-            (audio, video) = await RunModalitiesOverlappedAsync(input, call.Mode, cancellationToken).ConfigureAwait(false);
+            return await _fusionStage.PredictAsync(audio, video, call, start, videoStart, cancellationToken).ConfigureAwait(false);
         }
-        else
-        {
-            audio = await RunAudioPathAsync(input.Audio, call.Mode, cancellationToken).ConfigureAwait(false);
-            videoStart = Stopwatch.GetTimestamp();
-            try
-            {
-                video = await RunVideoPathAsync(input.Frames ?? [], call.Mode, cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                audio.Dispose();
-                throw;
-            }
-        }
-
-        using var audioPath = audio;
-        using var videoPath = video;
-        var mask = new ModalityMask(audioPath.Status, videoPath.Status);
-        if (call.Mode == RecognitionMode.Robust && !_fusion.CanScore(mask))
-        {
-            return Unknown(audioPath, videoPath, mask, call, start, videoStart);
-        }
-
-        long fusionStart = Stopwatch.GetTimestamp();
-        float[] probabilities = Softmax(await _fusion.FuseAsync(audioPath.Features, videoPath.Features, mask, cancellationToken).ConfigureAwait(false));
-        ModalityContributions? contributions = call.ComputeContributions
-            ? await ComputeContributionsAsync(audioPath, videoPath, mask, probabilities, cancellationToken).ConfigureAwait(false)
-            : null;
-
-        int best = TensorPrimitives.IndexOfMax(probabilities);
-        string rawLabel = Labels[best];
-        // Silence is evidence (nobody shouting in anger or fear); a clip without any audio track is not, outside the original.
-        bool voiceless = call.Mode == RecognitionMode.Original
-            ? audioPath.Status != AudioStatus.Available
-            : audioPath.Status is AudioStatus.Silent or AudioStatus.NoSpeech;
-        string label = voiceless && _options.SilenceOverrideLabels.Contains(rawLabel, StringComparer.OrdinalIgnoreCase)
-            ? _options.SilenceOverrideLabel
-            : rawLabel;
-        long end = Stopwatch.GetTimestamp();
-
-        return new EmotionPrediction
-        {
-            Label = label,
-            RawLabel = rawLabel,
-            Confidence = probabilities[best],
-            Labels = Labels,
-            Scores = probabilities,
-            Mask = mask,
-            Contributions = contributions,
-            AudioRms = audioPath.Rms,
-            Frames = videoPath.Frames,
-            Timings = Timings(audioPath, videoPath, Stopwatch.GetElapsedTime(start, videoStart), Stopwatch.GetElapsedTime(fusionStart, end), Stopwatch.GetElapsedTime(start, end)),
-        };
     }
-
-    private static StageTimings Timings(ModalityPath<AudioStatus> audio, ModalityPath<VideoStatus> video, TimeSpan videoStart, TimeSpan fusion, TimeSpan total) => new()
-    {
-        VideoStart = videoStart,
-        AudioPreprocessing = audio.PreprocessingTime,
-        AudioEncoder = audio.EncoderTime,
-        VideoPreprocessing = video.PreprocessingTime,
-        VisualEncoder = video.EncoderTime,
-        Fusion = fusion,
-        Total = total,
-    };
-
-    /// <summary>No emotion: nothing available could be scored, so no label is computed from a zero input.</summary>
-    private EmotionPrediction Unknown(ModalityPath<AudioStatus> audio, ModalityPath<VideoStatus> video, ModalityMask mask, CallSettings call, long start, long videoStart) => new()
-    {
-        Label = EmotionPrediction.UnknownLabel,
-        RawLabel = EmotionPrediction.UnknownLabel,
-        Confidence = 0f,
-        Labels = Labels,
-        Scores = new float[Labels.Count],
-        Mask = mask,
-        Contributions = call.ComputeContributions ? new ModalityContributions(0f, 0f) : null,
-        AudioRms = audio.Rms,
-        Frames = video.Frames,
-        Timings = Timings(audio, video, Stopwatch.GetElapsedTime(start, videoStart), TimeSpan.Zero, Stopwatch.GetElapsedTime(start)),
-    };
 
     /// <inheritdoc/>
     public object? GetService(Type serviceType, object? serviceKey = null)
@@ -292,50 +193,10 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
             return;
         }
 
-        _silentAudio.Dispose();
-        _blankVideo.Dispose();
+        _paths.Dispose();
         foreach (IDisposable part in _owned)
         {
             part.Dispose();
-        }
-    }
-
-    private async Task<(ModalityPath<AudioStatus> Audio, ModalityPath<VideoStatus> Video)> RunModalitiesOverlappedAsync(EmotionInput input, RecognitionMode mode, CancellationToken cancellationToken)
-    {
-        // The video path (face search, encoder) is the long one: it runs on the pool while this thread does the audio.
-        Task<ModalityPath<VideoStatus>> videoTask = Task.Run(() => RunVideoPathAsync(input.Frames ?? [], mode, cancellationToken), cancellationToken);
-        ModalityPath<AudioStatus> audio;
-        try
-        {
-            audio = await RunAudioPathAsync(input.Audio, mode, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await ReleaseWhenDoneAsync(videoTask).ConfigureAwait(false);
-            throw;
-        }
-
-        try
-        {
-            return (audio, await videoTask.ConfigureAwait(false));
-        }
-        catch
-        {
-            audio.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>Waits for a video path that is no longer wanted and returns its buffers; its own failure is moot then.</summary>
-    private static async Task ReleaseWhenDoneAsync(Task<ModalityPath<VideoStatus>> videoTask)
-    {
-        try
-        {
-            (await videoTask.ConfigureAwait(false)).Dispose();
-        }
-        catch (Exception ex) when (ex is NeuroSyncException or OperationCanceledException or ArgumentException)
-        {
-            // The audio path's exception is the one the caller sees.
         }
     }
 
@@ -344,132 +205,6 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         if (!Enum.IsDefined(options.ModalityScheduling))
         {
             throw new ArgumentOutOfRangeException(parameterName, options.ModalityScheduling, "EmotionRecognizerOptions.ModalityScheduling: expected Automatic, Sequential or Overlapped.");
-        }
-    }
-
-    private static float[] Softmax(float[] logits)
-    {
-        if (!TensorPrimitives.IsFiniteAll(logits))
-        {
-            throw new NeuroSyncException($"Fusion output: expected finite logits, found [{string.Join(", ", logits)}].");
-        }
-
-        var probabilities = new float[logits.Length];
-        TensorPrimitives.SoftMax(logits, probabilities);
-        return probabilities;
-    }
-
-    private async Task<ModalityPath<AudioStatus>> RunAudioPathAsync(AudioClip? clip, RecognitionMode mode, CancellationToken cancellationToken)
-    {
-        if (clip is null)
-        {
-            return new(AudioStatus.Missing, await _silentAudio.GetAsync(cancellationToken).ConfigureAwait(false), owned: false, TimeSpan.Zero, TimeSpan.Zero);
-        }
-
-        long start = Stopwatch.GetTimestamp();
-        float[] waveform = _buffers.Rent(_audioPreprocessor.MaxSamples);
-        try
-        {
-            AudioPreprocessingResult result = _audioPreprocessor.Preprocess(clip, waveform.AsSpan(0, _audioPreprocessor.MaxSamples), mode, cancellationToken);
-
-            TimeSpan preprocessing = Stopwatch.GetElapsedTime(start);
-            if (result.Status != AudioStatus.Available)
-            {
-                return new(result.Status, await _silentAudio.GetAsync(cancellationToken).ConfigureAwait(false), owned: false, preprocessing, TimeSpan.Zero) { Rms = result.Rms };
-            }
-
-            long encoderStart = Stopwatch.GetTimestamp();
-            FeatureMatrix features = await _audioEncoder.EncodeAsync(waveform.AsMemory(0, _audioPreprocessor.MaxSamples), cancellationToken).ConfigureAwait(false);
-            return new(result.Status, features, owned: true, preprocessing, Stopwatch.GetElapsedTime(encoderStart)) { Rms = result.Rms };
-        }
-        finally
-        {
-            _buffers.Return(waveform);
-        }
-    }
-
-    private async Task<ModalityPath<VideoStatus>> RunVideoPathAsync(IReadOnlyList<VideoFrame> frames, RecognitionMode mode, CancellationToken cancellationToken)
-    {
-        long start = Stopwatch.GetTimestamp();
-        int length = _videoPreprocessor.TensorLength(frames.Count);
-        if (_videoPreprocessor.SampledFrameCount(frames.Count) == 0)
-        {
-            return new(VideoStatus.NoFrames, await _blankVideo.GetAsync(cancellationToken).ConfigureAwait(false), owned: false, TimeSpan.Zero, TimeSpan.Zero);
-        }
-
-        float[] tensor = _buffers.Rent(length);
-        try
-        {
-            VideoPreprocessingResult result = _videoPreprocessor.PreprocessConcurrently(frames, tensor.AsMemory(0, length), mode, cancellationToken);
-
-            TimeSpan preprocessing = Stopwatch.GetElapsedTime(start);
-            if (result.TensorFrameCount == 0)
-            {
-                // Robust mode with no usable face: the encoder gets what stands for no video, as for a clip without frames.
-                return new(result.Status, await _blankVideo.GetAsync(cancellationToken).ConfigureAwait(false), owned: false, preprocessing, TimeSpan.Zero) { Frames = result.Frames };
-            }
-
-            long encoderStart = Stopwatch.GetTimestamp();
-            int used = result.TensorFrameCount * _videoPreprocessor.FrameTensorLength;
-            FeatureMatrix features = await _visualEncoder.EncodeAsync(tensor.AsMemory(0, used), result.TensorFrameCount, cancellationToken).ConfigureAwait(false);
-            return new(result.Status, features, owned: true, preprocessing, Stopwatch.GetElapsedTime(encoderStart)) { Frames = result.Frames };
-        }
-        finally
-        {
-            _buffers.Return(tensor);
-        }
-    }
-
-    /// <summary>Total variation distance between the prediction and the one with a modality's features replaced by its zero-input features.</summary>
-    private async Task<ModalityContributions> ComputeContributionsAsync(ModalityPath<AudioStatus> audio, ModalityPath<VideoStatus> video, ModalityMask mask, float[] probabilities, CancellationToken cancellationToken)
-    {
-        FeatureMatrix silentAudio = await _silentAudio.GetAsync(cancellationToken).ConfigureAwait(false);
-        FeatureMatrix blankVideo = await _blankVideo.GetAsync(cancellationToken).ConfigureAwait(false);
-        float audioShare = ReferenceEquals(audio.Features, silentAudio)
-            ? 0f
-            : Distance(probabilities, Softmax(await _fusion.FuseAsync(silentAudio, video.Features, mask, cancellationToken).ConfigureAwait(false)));
-        float videoShare = ReferenceEquals(video.Features, blankVideo)
-            ? 0f
-            : Distance(probabilities, Softmax(await _fusion.FuseAsync(audio.Features, blankVideo, mask, cancellationToken).ConfigureAwait(false)));
-        return new ModalityContributions(audioShare, videoShare);
-
-        static float Distance(float[] p, float[] q)
-        {
-            float sum = 0;
-            for (int i = 0; i < p.Length; i++)
-            {
-                sum += MathF.Abs(p[i] - q[i]);
-            }
-
-            return 0.5f * sum;
-        }
-    }
-
-    /// <summary>The settings of one call: the per-call options over the recognizer's.</summary>
-    private readonly record struct CallSettings(RecognitionMode Mode, bool ComputeContributions);
-
-    /// <summary>One modality's encoder features with its status and timings; disposes the features unless they are a cached zero-input output.</summary>
-    private sealed class ModalityPath<TStatus>(TStatus status, FeatureMatrix features, bool owned, TimeSpan preprocessingTime, TimeSpan encoderTime) : IDisposable
-        where TStatus : struct, Enum
-    {
-        public TStatus Status => status;
-
-        public FeatureMatrix Features => features;
-
-        public TimeSpan PreprocessingTime => preprocessingTime;
-
-        public TimeSpan EncoderTime => encoderTime;
-
-        public float Rms { get; init; }
-
-        public IReadOnlyList<FrameAnalysis> Frames { get; init; } = [];
-
-        public void Dispose()
-        {
-            if (owned)
-            {
-                features.Dispose();
-            }
         }
     }
 }

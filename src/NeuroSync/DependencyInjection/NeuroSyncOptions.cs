@@ -1,5 +1,4 @@
 using NeuroSync.Onnx;
-using NeuroSync.Vision;
 
 namespace NeuroSync.DependencyInjection;
 
@@ -25,37 +24,15 @@ public sealed class NeuroSyncOptions
     /// <summary>Gets or sets overrides of the manifest's video preprocessing.</summary>
     public NeuroSyncVideoOptions Video { get; set; } = new();
 
-    /// <summary>Gets or sets a value indicating whether predictions report modality contributions. Default true.</summary>
-    public bool ComputeContributions { get; set; } = true;
+    /// <summary>Gets or sets whether predictions report modality contributions; <see langword="null"/> (the default) keeps
+    /// <see cref="EmotionRecognizerOptions.ComputeContributions"/>'s default.</summary>
+    public bool? ComputeContributions { get; set; }
 
-    /// <summary>Gets or sets whether the audio and the video paths run one after the other or at the same time. Default
-    /// <see cref="NeuroSync.ModalityScheduling.Automatic"/>.</summary>
-    public ModalityScheduling ModalityScheduling { get; set; }
+    /// <summary>Gets or sets whether the audio and the video paths run one after the other or at the same time;
+    /// <see langword="null"/> (the default) keeps <see cref="EmotionRecognizerOptions.ModalityScheduling"/>'s default.</summary>
+    public ModalityScheduling? ModalityScheduling { get; set; }
 
     /// <summary>Gets or sets the recognition mode; <see langword="null"/> (the default) keeps the manifest's <c>mode</c>, which is
     /// <see cref="RecognitionMode.Robust"/> unless the manifest says <c>original</c>.</summary>
     public RecognitionMode? Mode { get; set; }
-}
-
-/// <summary>Overrides of a model set's audio preprocessing; <see langword="null"/> keeps the manifest's value.</summary>
-public sealed class NeuroSyncAudioOptions
-{
-    /// <summary>Gets or sets the RMS below which audio counts as silent (0 turns the gate off).</summary>
-    public float? SilenceRmsThreshold { get; set; }
-}
-
-/// <summary>Overrides of a model set's video preprocessing; <see langword="null"/> keeps the manifest's (or the built-in) value.</summary>
-public sealed class NeuroSyncVideoOptions
-{
-    /// <summary>Gets or sets the frame sampling stride (1 uses every frame, e.g. frames already sampled by a browser).</summary>
-    public int? FrameStride { get; set; }
-
-    /// <summary>Gets or sets the mean luma (0 to 255) below which a frame is too dark.</summary>
-    public float? TooDarkMeanLuma { get; set; }
-
-    /// <summary>Gets or sets the luma standard deviation (0 to 255) below which a frame counts as a covered camera.</summary>
-    public float? CoveredLumaStdDev { get; set; }
-
-    /// <summary>Gets or sets the plane order fed to the visual encoder, overriding the manifest.</summary>
-    public ChannelOrder? ChannelOrder { get; set; }
 }

@@ -29,9 +29,9 @@ internal sealed class NeuroSyncOptionsValidator : IValidateOptions<NeuroSyncOpti
             }
         }
 
-        if (!Enum.IsDefined(options.ModalityScheduling))
+        if (options.ModalityScheduling is { } scheduling && !Enum.IsDefined(scheduling))
         {
-            failures.Add($"{Prefix}:ModalityScheduling: expected one of [{string.Join(", ", Enum.GetNames<ModalityScheduling>())}], found {(int)options.ModalityScheduling}.");
+            failures.Add($"{Prefix}:ModalityScheduling: expected one of [{string.Join(", ", Enum.GetNames<ModalityScheduling>())}], found {(int)scheduling}.");
         }
 
         if (options.Mode is { } mode && !Enum.IsDefined(mode))

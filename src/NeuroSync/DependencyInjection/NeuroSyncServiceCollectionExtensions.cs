@@ -79,8 +79,8 @@ public static class NeuroSyncServiceCollectionExtensions
         {
             ModelSet modelSet = sp.GetRequiredService<ModelSet>();
             EmotionRecognizerOptions options = RecognizerFactory.RecognizerOptions(modelSet);
-            options.ComputeContributions = Options(sp).ComputeContributions;
-            options.ModalityScheduling = Options(sp).ModalityScheduling;
+            options.ComputeContributions = Options(sp).ComputeContributions ?? options.ComputeContributions;
+            options.ModalityScheduling = Options(sp).ModalityScheduling ?? options.ModalityScheduling;
             options.Mode = Options(sp).Mode ?? options.Mode;
             return new EmotionRecognizer(
                 sp.GetRequiredService<IAudioEncoder>(),

@@ -159,22 +159,18 @@ internal sealed class VideoManifest
 /// measurement (docs/models.md): the detector's box scaled about its centre, optionally made square and moved down.</summary>
 internal sealed class FaceCropManifest
 {
-    /// <summary>Gets how much the box is enlarged about its centre. Default 1.</summary>
-    [JsonInclude]
-    public float Scale { get; internal set; } = 1f;
+    /// <summary>Gets how much the box is enlarged about its centre. Absent: the default of <c>VideoPreprocessingOptions.FaceCropScale</c>.</summary>
+    public float? Scale { get; init; }
 
-    /// <summary>Gets a value indicating whether the crop is made square (its longer side). Default false.</summary>
-    [JsonInclude]
-    public bool Square { get; internal set; }
+    /// <summary>Gets a value indicating whether the crop is made square (its longer side). Absent: the default of <c>VideoPreprocessingOptions.SquareFaceCrop</c>.</summary>
+    public bool? Square { get; init; }
 
-    /// <summary>Gets how far the crop's centre moves down, as a fraction of the box height. Default 0.</summary>
-    [JsonInclude]
-    public float ShiftY { get; internal set; }
+    /// <summary>Gets how far the crop's centre moves down, as a fraction of the box height. Absent: the default of <c>VideoPreprocessingOptions.FaceCropShiftY</c>.</summary>
+    public float? ShiftY { get; init; }
 
     /// <summary>Gets the crop size, as a fraction of the frame's shorter side, from which on the crop is the largest square
-    /// the frame holds around the face (a close-up or a face crop). Default 0 (never).</summary>
-    [JsonInclude]
-    public float CloseUpWholeFrame { get; internal set; }
+    /// the frame holds around the face (a close-up or a face crop). Absent: the default of <c>VideoPreprocessingOptions.CloseUpWholeFrameFraction</c>.</summary>
+    public float? CloseUpWholeFrame { get; init; }
 }
 
 /// <summary>The face detector a model set was trained with.</summary>
@@ -188,44 +184,35 @@ internal sealed class FaceDetectorManifest
     /// <summary>Gets the model file of a <c>blazeface</c> detector, relative to the model folder.</summary>
     public string? File { get; init; }
 
-    /// <summary>Gets the BlazeFace score a face must exceed. Default 0.6.</summary>
-    [JsonInclude]
-    public float MinConfidence { get; internal set; } = 0.6f;
+    /// <summary>Gets the BlazeFace score a face must exceed. Absent: the default of <c>BlazeFaceDetectorOptions.MinConfidence</c>.</summary>
+    public float? MinConfidence { get; init; }
 
-    /// <summary>Gets the BlazeFace non-max suppression overlap. Default 0.1.</summary>
-    [JsonInclude]
-    public float IouThreshold { get; internal set; } = 0.1f;
+    /// <summary>Gets the BlazeFace non-max suppression overlap. Absent: the default of <c>BlazeFaceDetectorOptions.IouThreshold</c>.</summary>
+    public float? IouThreshold { get; init; }
 
-    /// <summary>Gets how much each BlazeFace box is enlarged about its centre. Default 1.</summary>
-    [JsonInclude]
-    public float BoxScale { get; internal set; } = 1f;
+    /// <summary>Gets how much each BlazeFace box is enlarged about its centre. Absent: the default of <c>BlazeFaceDetectorOptions.BoxScale</c>.</summary>
+    public float? BoxScale { get; init; }
 
     /// <summary>Gets the BlazeFace close-up margin: when a frame shows no face, or a face wider than
     /// <see cref="CloseUpFaceFraction"/> of it, it is searched again on a square widened by this fraction of its longer side
-    /// on every side. Default 0 (no second search).</summary>
-    [JsonInclude]
-    public float CloseUpMargin { get; internal set; }
+    /// on every side. Absent: the default of <c>BlazeFaceDetectorOptions.CloseUpMargin</c>.</summary>
+    public float? CloseUpMargin { get; init; }
 
     /// <summary>Gets the face size, as a fraction of the frame's shorter side, above which BlazeFace searches again as for a
-    /// close-up. Default 0.5.</summary>
-    [JsonInclude]
-    public float CloseUpFaceFraction { get; internal set; } = 0.5f;
+    /// close-up. Absent: the default of <c>BlazeFaceDetectorOptions.CloseUpFaceFraction</c>.</summary>
+    public float? CloseUpFaceFraction { get; init; }
 
-    /// <summary>Gets the smallest face, as a fraction of the frame's shorter side, that the close-up search may report. Default 0.2.</summary>
-    [JsonInclude]
-    public float CloseUpMinFaceFraction { get; internal set; } = 0.2f;
+    /// <summary>Gets the smallest face, as a fraction of the frame's shorter side, that the close-up search may report. Absent: the default of <c>BlazeFaceDetectorOptions.CloseUpMinFaceFraction</c>.</summary>
+    public float? CloseUpMinFaceFraction { get; init; }
 
-    /// <summary>Gets the zoom of BlazeFace's tile search, made when no other search finds a face. Default 0 (none).</summary>
-    [JsonInclude]
-    public float TileZoom { get; internal set; }
+    /// <summary>Gets the zoom of BlazeFace's tile search, made when no other search finds a face. Absent: the default of <c>BlazeFaceDetectorOptions.TileZoom</c>.</summary>
+    public float? TileZoom { get; init; }
 
-    /// <summary>Gets the Haar scale factor. Default 1.1.</summary>
-    [JsonInclude]
-    public double ScaleFactor { get; internal set; } = 1.1;
+    /// <summary>Gets the Haar scale factor. Absent: the default of <c>HaarDetectorOptions.ScaleFactor</c>.</summary>
+    public double? ScaleFactor { get; init; }
 
-    /// <summary>Gets the Haar minimum neighbours. Default 5.</summary>
-    [JsonInclude]
-    public int MinNeighbors { get; internal set; } = 5;
+    /// <summary>Gets the Haar minimum neighbours. Absent: the default of <c>HaarDetectorOptions.MinNeighbors</c>.</summary>
+    public int? MinNeighbors { get; init; }
 }
 
 /// <summary>How the modalities are fused: a trained ONNX head, or a weighted average of per-modality probabilities.</summary>
@@ -351,13 +338,11 @@ internal sealed class VoiceActivityManifest
     /// <summary>Gets the file name, relative to the model folder.</summary>
     public required string File { get; init; }
 
-    /// <summary>Gets the speech probability at or above which a window counts as speech. Default 0.5.</summary>
-    [JsonInclude]
-    public float Threshold { get; internal set; } = 0.5f;
+    /// <summary>Gets the speech probability at or above which a window counts as speech. Absent: the default of <c>SileroVoiceActivityOptions.Threshold</c>.</summary>
+    public float? Threshold { get; init; }
 
-    /// <summary>Gets how much speech, in milliseconds, a clip needs to count as speech. Default 250.</summary>
-    [JsonInclude]
-    public int MinSpeechMilliseconds { get; internal set; } = 250;
+    /// <summary>Gets how much speech, in milliseconds, a clip needs to count as speech. Absent: the default of <c>SileroVoiceActivityOptions.MinSpeechDuration</c>.</summary>
+    public int? MinSpeechMilliseconds { get; init; }
 }
 
 /// <summary>What happens between the logits and the reported label.</summary>

@@ -132,7 +132,8 @@ public sealed class ModelSetTests : IDisposable
             _copy.RemoveFromManifest(field);
         }
 
-        ModelManifest manifest = ModelSetLoader.Load(_copy.Path).Manifest;
+        ModelSet set = ModelSetLoader.Load(_copy.Path);
+        ModelManifest manifest = set.Manifest;
 
         Assert.Equal(["angry", "fear"], manifest.Postprocessing.SilenceOverrideLabels);
         Assert.Equal("neutral (silence)", manifest.Postprocessing.SilenceOverrideLabel);
@@ -141,8 +142,8 @@ public sealed class ModelSetTests : IDisposable
         Assert.Equal([0.485f, 0.456f, 0.406f], manifest.Video.Mean);
         Assert.Equal([0.229f, 0.224f, 0.225f], manifest.Video.Std);
         Assert.Equal(10, manifest.Video.EmptyVideoFrameCount);
-        Assert.Equal(1.1, manifest.Video.FaceDetector.ScaleFactor, 6);
-        Assert.Equal(5, manifest.Video.FaceDetector.MinNeighbors);
+        Assert.Equal(1.1, set.CreateHaarDetectorOptions().ScaleFactor, 6);
+        Assert.Equal(5, set.CreateHaarDetectorOptions().MinNeighbors);
         Assert.Equal(16000, manifest.Audio.SampleRate);
         Assert.Equal(112000, manifest.Audio.MaxSamples);
         Assert.True(manifest.Audio.Normalize);
