@@ -3,6 +3,7 @@ using NeuroSync.Audio;
 using NeuroSync.Composition;
 using NeuroSync.Models;
 using NeuroSync.Onnx;
+using NeuroSync.Streaming;
 using NeuroSync.Vision;
 
 namespace NeuroSync;
@@ -144,6 +145,20 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
     {
         ArgumentException.ThrowIfNullOrEmpty(modelDirectory);
         return RecognizerFactory.Create(ModelSetLoader.Load(modelDirectory), onnxOptions, configure);
+    }
+
+    /// <summary>Opens a stream that judges audio and frames as they arrive (see <see cref="EmotionStreamSession"/>).</summary>
+    /// <param name="options">The hop, window, mode and backlog; the defaults when <see langword="null"/>.</param>
+    /// <returns>A stream to dispose when done; it uses this recognizer, which must outlive it.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A setting of <paramref name="options"/> is out of range; the message names it.</exception>
+    /// <exception cref="ObjectDisposedException">The recognizer is disposed.</exception>
+    public EmotionStreamSession OpenStream(StreamOptions? options = null)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        StreamOptions settings = options?.Clone() ?? new StreamOptions();
+        settings.Validate();
+        var call = CallSettings.Resolve(new RecognitionOptions { Mode = settings.Mode, ComputeContributions = settings.ComputeContributions }, _options);
+        return new EmotionStreamSession(new StreamPipeline(_paths, _fusionStage, _videoPreprocessor, _visualEncoder, _audioPreprocessor, call, settings), settings);
     }
 
     /// <summary>Gets the labels of the predictions.</summary>

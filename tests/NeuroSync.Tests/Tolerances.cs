@@ -41,4 +41,8 @@ internal static class Tolerances
 
     /// <summary>A BlazeFace box against the Haar box of the same face: different detectors, different box conventions.</summary>
     public const double DetectorAgreementIoU = 0.5;
+
+    /// <summary>A stream window's scores against a clip call on the same samples and frames: the same model, with frames
+    /// encoded one at a time instead of in one batch (issue 17 asks 1e-5).</summary>
+    public const float StreamWindow = 1e-5f;
 }

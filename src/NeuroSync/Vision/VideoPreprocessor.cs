@@ -226,7 +226,10 @@ public sealed class VideoPreprocessor
         return image;
     }
 
-    private FrameAnalysis PreprocessFrame(Image<Rgb24> image, Span<float> destination, int frameIndex, RecognitionMode mode, CancellationToken cancellationToken)
+    /// <summary>One frame as a clip's preprocessing treats it at position <paramref name="frameIndex"/>: a stream
+    /// preprocesses each frame once, on arrival, and gets what a clip holding it would.</summary>
+    /// <returns>What was seen; in robust mode the crop is written only when the frame is available.</returns>
+    internal FrameAnalysis PreprocessFrame(Image<Rgb24> image, Span<float> destination, int frameIndex, RecognitionMode mode, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
         if (destination.Length < FrameTensorLength)
@@ -367,7 +370,8 @@ public sealed class VideoPreprocessor
         return ((float)mean, (float)Math.Sqrt(Math.Max(0, (squares / n) - (mean * mean))));
     }
 
-    private static VideoStatus Summarise(FrameAnalysis[] frames)
+    /// <summary>The status of a clip whose sampled frames were these (at least one).</summary>
+    internal static VideoStatus Summarise(IReadOnlyList<FrameAnalysis> frames)
     {
         if (frames.Any(f => f.Status == VideoStatus.Available))
         {

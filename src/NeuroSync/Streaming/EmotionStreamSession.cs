@@ -1,0 +1,333 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using NeuroSync.Audio;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace NeuroSync.Streaming;
+
+/// <summary>
+/// Judges a live (or replayed) recording as it arrives: audio chunks and timestamped frames go in, and every
+/// <see cref="StreamOptions.Hop"/> an <see cref="EmotionUpdate"/> comes out for the <see cref="StreamOptions.Window"/>
+/// that ends there. Open one with <see cref="EmotionRecognizer.OpenStream"/>.
+/// </summary>
+/// <remarks>
+/// <para><b>Time.</b> Audio sample <c>n</c> is at <c>n / sampleRate</c>; frames carry their own timestamps on the same
+/// clock. Windows end at multiples of the hop; the window ending at <c>E</c> is judged once the audio reaches <c>E</c> (or,
+/// before any audio is written, once a frame at or after <c>E</c> arrives). Write a moment's frames before its audio: a
+/// frame that arrives after its window was judged counts for later windows only.</para>
+/// <para><b>Exact.</b> A window's prediction is the recognizer's on the window's samples and frames, computed
+/// incrementally: each frame a window samples is detected, cropped and encoded once, on arrival, and its features are
+/// reused by every window holding it; only the audio path and fusion run per hop. In
+/// <see cref="RecognitionMode.Original"/> the result equals <see cref="IEmotionRecognizer.RecognizeAsync"/> on the window.</para>
+/// <para><b>Bounded.</b> The stream keeps one window of audio and of frame features, and at most
+/// <see cref="StreamOptions.MaxBacklog"/> inputs waiting: a frame written while the backlog is full is dropped and
+/// counted, an audio write waits. At most <see cref="StreamOptions.MaxPendingUpdates"/> updates wait for the reader; older
+/// ones are dropped and counted.</para>
+/// <para><b>Threads.</b> The write methods and <see cref="Complete"/> may be called from any thread; inputs are taken in
+/// the order the calls return. One reader at a time enumerates <see cref="ReadUpdatesAsync"/>. The work runs on a
+/// thread-pool loop of the stream's own.</para>
+/// <para><b>Bad input.</b> A chunk with NaN or infinite samples, or at another rate or channel count than the first, is
+/// refused with <see cref="InvalidAudioException"/> and the stream goes on. A frame whose timestamp is before the previous
+/// frame's, or that fails to preprocess, is dropped and counted. Only a failure of a model ends the stream: the reader gets
+/// the exception.</para>
+/// </remarks>
+public sealed class EmotionStreamSession : IAsyncDisposable
+{
+    private readonly StreamPipeline _pipeline;
+    private readonly Channel<StreamInput> _input;
+    private readonly Channel<EmotionUpdate> _updates;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _writeLock = new();
+    private readonly Task _loop;
+    private int _audioRate;
+    private int _audioChannels;
+    private int _droppedFrames;
+    private int _totalDroppedFrames;
+    private int _skippedUpdates;
+    private EmotionUpdate? _lastUpdate;
+    private bool _completed;
+    private int _disposed;
+
+    internal EmotionStreamSession(StreamPipeline pipeline, StreamOptions options)
+    {
+        _pipeline = pipeline;
+        _input = Channel.CreateBounded<StreamInput>(new BoundedChannelOptions(options.MaxBacklog)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _updates = Channel.CreateBounded<EmotionUpdate>(
+            new BoundedChannelOptions(options.MaxPendingUpdates) { SingleWriter = true, FullMode = BoundedChannelFullMode.DropOldest },
+            _ => Interlocked.Increment(ref _skippedUpdates));
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Gets the number of frames dropped so far (each update also reports those since the previous one).</summary>
+    public int DroppedFrames => Volatile.Read(ref _totalDroppedFrames) + _pipeline.TotalRejectedFrames;
+
+    /// <summary>Writes audio samples; the first chunk sets the stream's rate and channel count.</summary>
+    /// <param name="samples">Interleaved samples, nominally in [-1, 1]; copied, so the buffer may be reused at once.</param>
+    /// <param name="sampleRate">The sample rate in hertz; the same for every chunk.</param>
+    /// <param name="channels">The channel count; the same for every chunk.</param>
+    /// <param name="cancellationToken">Cancels waiting for room in the backlog.</param>
+    /// <returns>A task that completes when the chunk is queued.</returns>
+    /// <exception cref="InvalidAudioException">The chunk has a NaN or infinite sample, a length that is not a multiple of
+    /// <paramref name="channels"/>, or another rate or channel count than the stream's; nothing of it is taken.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="Complete"/> was called, or the stream failed.</exception>
+    /// <exception cref="ObjectDisposedException">The stream is disposed.</exception>
+    public ValueTask WriteAudioAsync(ReadOnlyMemory<float> samples, int sampleRate, int channels = 1, CancellationToken cancellationToken = default)
+    {
+        float[] copy = samples.ToArray();
+        int bad = Array.FindIndex(copy, s => !float.IsFinite(s));
+        if (bad >= 0)
+        {
+            throw new InvalidAudioException($"Audio chunk: expected finite samples, found {copy[bad]} at sample {bad}.");
+        }
+
+        return EnqueueAudioAsync(copy, sampleRate, channels, cancellationToken);
+    }
+
+    /// <summary>Writes 16-bit PCM samples (scaled by 1/32768); the first chunk sets the stream's rate and channel count.</summary>
+    /// <param name="samples">Interleaved samples; copied, so the buffer may be reused at once.</param>
+    /// <param name="sampleRate">The sample rate in hertz; the same for every chunk.</param>
+    /// <param name="channels">The channel count; the same for every chunk.</param>
+    /// <param name="cancellationToken">Cancels waiting for room in the backlog.</param>
+    /// <returns>A task that completes when the chunk is queued.</returns>
+    /// <exception cref="InvalidAudioException">The chunk's length is not a multiple of <paramref name="channels"/>, or its
+    /// rate or channel count differs from the stream's; nothing of it is taken.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="Complete"/> was called, or the stream failed.</exception>
+    /// <exception cref="ObjectDisposedException">The stream is disposed.</exception>
+    public ValueTask WriteAudioAsync(ReadOnlyMemory<short> samples, int sampleRate, int channels = 1, CancellationToken cancellationToken = default)
+    {
+        var copy = new float[samples.Length];
+        ReadOnlySpan<short> pcm = samples.Span;
+        for (int i = 0; i < copy.Length; i++)
+        {
+            copy[i] = pcm[i] / 32768f;
+        }
+
+        return EnqueueAudioAsync(copy, sampleRate, channels, cancellationToken);
+    }
+
+    /// <summary>Writes one frame. The stream takes the image: it disposes it once analysed, or at once when it is dropped.</summary>
+    /// <param name="image">The frame's pixels; not to be used by the caller afterwards.</param>
+    /// <param name="timestamp">The frame's time on the stream's clock; not before the previous frame's.</param>
+    /// <returns><see langword="true"/> when the frame was queued; <see langword="false"/> when the backlog was full and it
+    /// was dropped (counted in the next update).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="image"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timestamp"/> is negative.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="Complete"/> was called, or the stream failed.</exception>
+    /// <exception cref="ObjectDisposedException">The stream is disposed.</exception>
+    public bool TryWriteFrame(Image<Rgb24> image, TimeSpan timestamp)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (timestamp < TimeSpan.Zero)
+        {
+            image.Dispose();
+            throw new ArgumentOutOfRangeException(nameof(timestamp), timestamp, "Frame timestamp: expected 0 or later.");
+        }
+
+        lock (_writeLock)
+        {
+            ThrowIfClosed(image);
+            if (_input.Writer.TryWrite(new StreamInput.Frame(image, timestamp, Stopwatch.GetTimestamp())))
+            {
+                return true;
+            }
+        }
+
+        image.Dispose();
+        Interlocked.Increment(ref _droppedFrames);
+        Interlocked.Increment(ref _totalDroppedFrames);
+        return false;
+    }
+
+    /// <summary>Ends the input: the stream judges what is left, sends a final update (<see cref="EmotionUpdate.IsFinal"/>) and
+    /// ends <see cref="ReadUpdatesAsync"/>. Later calls do nothing.</summary>
+    public void Complete()
+    {
+        lock (_writeLock)
+        {
+            if (!_completed && Volatile.Read(ref _disposed) == 0)
+            {
+                _completed = true;
+                _input.Writer.TryComplete();
+            }
+        }
+    }
+
+    /// <summary>Reads the updates as they are made, until the final one; one reader at a time.</summary>
+    /// <param name="cancellationToken">Stops the reading (not the stream).</param>
+    /// <returns>The updates, in order.</returns>
+    /// <exception cref="NeuroSyncException">A model failed; the stream has ended.</exception>
+    public async IAsyncEnumerable<EmotionUpdate> ReadUpdatesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        while (await _updates.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (_updates.Reader.TryRead(out EmotionUpdate? update))
+            {
+                yield return update;
+            }
+        }
+    }
+
+    /// <summary>Stops the work at once, drops what is queued (disposing its images) and waits for the loop to end.</summary>
+    /// <returns>A task that completes when everything is released.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        lock (_writeLock)
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            {
+                return;
+            }
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _input.Writer.TryComplete();
+        try
+        {
+            await _loop.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or NeuroSyncException)
+        {
+            // The reader has been told; disposal only releases.
+        }
+
+        while (_input.Reader.TryRead(out StreamInput? left))
+        {
+            (left as StreamInput.Frame)?.Image.Dispose();
+        }
+
+        _updates.Writer.TryComplete();
+        _pipeline.Dispose();
+        _stop.Dispose();
+    }
+
+    private async ValueTask EnqueueAudioAsync(float[] samples, int sampleRate, int channels, CancellationToken cancellationToken)
+    {
+        var clip = new AudioClip(samples, sampleRate, channels);
+        lock (_writeLock)
+        {
+            ThrowIfClosed(null);
+            if (_audioRate == 0)
+            {
+                (_audioRate, _audioChannels) = (sampleRate, channels);
+            }
+            else if (_audioRate != sampleRate || _audioChannels != channels)
+            {
+                throw new InvalidAudioException($"Audio chunk: expected the stream's {_audioRate} Hz with {_audioChannels} channel(s), found {sampleRate} Hz with {channels}; open a new stream to change the format.");
+            }
+        }
+
+        if (clip.FrameCount == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await _input.Writer.WriteAsync(new StreamInput.Audio(clip, Stopwatch.GetTimestamp()), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException ex)
+        {
+            throw Closed(ex);
+        }
+    }
+
+    private void ThrowIfClosed(Image<Rgb24>? owned)
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            owned?.Dispose();
+            throw new ObjectDisposedException(nameof(EmotionStreamSession));
+        }
+
+        if (_completed || _loop.IsCompleted)
+        {
+            owned?.Dispose();
+            throw Closed(null);
+        }
+    }
+
+    private static InvalidOperationException Closed(Exception? inner) =>
+        new("The stream takes no more input: Complete was called, or it failed (ReadUpdatesAsync reports why).", inner);
+
+    private async Task RunAsync()
+    {
+        CancellationToken stop = _stop.Token;
+        try
+        {
+            await foreach (StreamInput item in _input.Reader.ReadAllAsync(stop).ConfigureAwait(false))
+            {
+                IReadOnlyList<StreamWindow> ready = item switch
+                {
+                    StreamInput.Audio audio => _pipeline.AddAudio(audio.Clip, stop),
+                    StreamInput.Frame frame => await _pipeline.AddFrameAsync(frame.Image, frame.Timestamp, stop).ConfigureAwait(false),
+                    _ => [],
+                };
+                foreach (StreamWindow window in ready)
+                {
+                    await PublishAsync(window, item.Written, isFinal: false, stop).ConfigureAwait(false);
+                }
+            }
+
+            IReadOnlyList<StreamWindow> rest = _pipeline.Flush();
+            for (int i = 0; i < rest.Count; i++)
+            {
+                await PublishAsync(rest[i], Stopwatch.GetTimestamp(), isFinal: i == rest.Count - 1, stop).ConfigureAwait(false);
+            }
+
+            if (rest.Count == 0 && _lastUpdate is { } last)
+            {
+                // The input ended exactly on a hop: the last window already holds everything, so it is the final word.
+                _updates.Writer.TryWrite(new EmotionUpdate
+                {
+                    Sequence = last.Sequence + 1,
+                    WindowStart = last.WindowStart,
+                    WindowEnd = last.WindowEnd,
+                    Prediction = last.Prediction,
+                    Faces = [],
+                    Utterances = [],
+                    DroppedFrames = Interlocked.Exchange(ref _droppedFrames, 0),
+                    SkippedUpdates = Interlocked.Exchange(ref _skippedUpdates, 0),
+                    Latency = TimeSpan.Zero,
+                    IsFinal = true,
+                });
+            }
+
+            _updates.Writer.TryComplete();
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            _updates.Writer.TryComplete();
+        }
+        catch (Exception ex)
+        {
+            _updates.Writer.TryComplete(ex);
+            _input.Writer.TryComplete(ex);
+            throw;
+        }
+    }
+
+    private async Task PublishAsync(StreamWindow window, long written, bool isFinal, CancellationToken cancellationToken)
+    {
+        EmotionPrediction prediction = await _pipeline.PredictAsync(window, cancellationToken).ConfigureAwait(false);
+        _lastUpdate = new EmotionUpdate
+        {
+            Sequence = window.Sequence,
+            WindowStart = window.Start,
+            WindowEnd = window.End,
+            Prediction = prediction,
+            Faces = window.Faces,
+            Utterances = window.Utterances,
+            DroppedFrames = Interlocked.Exchange(ref _droppedFrames, 0) + window.RejectedFrames,
+            SkippedUpdates = Interlocked.Exchange(ref _skippedUpdates, 0),
+            Latency = Stopwatch.GetElapsedTime(written),
+            IsFinal = isFinal,
+        };
+        _updates.Writer.TryWrite(_lastUpdate);
+    }
+}

@@ -1,0 +1,42 @@
+namespace NeuroSync.Streaming;
+
+/// <summary>One judgement of an <see cref="EmotionStreamSession"/>: the prediction for the window that ends at
+/// <see cref="WindowEnd"/>, and what the stream saw since the previous update.</summary>
+public sealed class EmotionUpdate
+{
+    /// <summary>Gets the update's number, from 0.</summary>
+    public required long Sequence { get; init; }
+
+    /// <summary>Gets the start of the judged window, in stream time (0 is the first sample or frame).</summary>
+    public required TimeSpan WindowStart { get; init; }
+
+    /// <summary>Gets the end of the judged window (exclusive), in stream time: a multiple of the hop, or the end of the input
+    /// for the final update.</summary>
+    public required TimeSpan WindowEnd { get; init; }
+
+    /// <summary>Gets the prediction for the window; in <see cref="RecognitionMode.Original"/> it equals
+    /// <see cref="IEmotionRecognizer.RecognizeAsync"/> on the window's samples and frames.</summary>
+    public required EmotionPrediction Prediction { get; init; }
+
+    /// <summary>Gets which modalities were usable in the window (the prediction's mask).</summary>
+    public ModalityMask Mask => Prediction.Mask;
+
+    /// <summary>Gets the frames analysed since the previous update, each with its face (if any) and track.</summary>
+    public required IReadOnlyList<StreamFace> Faces { get; init; }
+
+    /// <summary>Gets the voice-activity events since the previous update; empty when the recognizer has no detector.</summary>
+    public required IReadOnlyList<UtteranceEvent> Utterances { get; init; }
+
+    /// <summary>Gets how many frames were dropped since the previous update: written while the backlog was full, with a
+    /// timestamp before the previous frame's or before the last judged window's end, or failing to preprocess.</summary>
+    public required int DroppedFrames { get; init; }
+
+    /// <summary>Gets how many updates before this one were dropped because the reader was slower than the hop.</summary>
+    public required int SkippedUpdates { get; init; }
+
+    /// <summary>Gets the time from the arrival of the input that completed the window to this update being ready.</summary>
+    public required TimeSpan Latency { get; init; }
+
+    /// <summary>Gets a value indicating whether this is the last update, made when the input completed.</summary>
+    public required bool IsFinal { get; init; }
+}

@@ -1,0 +1,51 @@
+namespace NeuroSync.Streaming;
+
+/// <summary>Settings of an <see cref="EmotionStreamSession"/>.</summary>
+public sealed class StreamOptions
+{
+    /// <summary>Gets or sets the time between updates: each update judges the window that ends at a multiple of it.
+    /// Default 1 s; 100 ms to 60 s.</summary>
+    public TimeSpan Hop { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets or sets the length of the window each update judges; <see langword="null"/> (the default) takes the
+    /// model set's clip length (7 s for the original). At least <see cref="Hop"/>, at most 60 s.</summary>
+    public TimeSpan? Window { get; set; }
+
+    /// <summary>Gets or sets the recognition mode; <see langword="null"/> (the default) keeps the recognizer's.</summary>
+    public RecognitionMode? Mode { get; set; }
+
+    /// <summary>Gets or sets whether updates report modality contributions; <see langword="null"/> keeps the recognizer's.</summary>
+    public bool? ComputeContributions { get; set; }
+
+    /// <summary>Gets or sets how many written inputs (audio chunks and frames) may wait for the compute loop. A frame written
+    /// while it is full is dropped and counted (<see cref="EmotionUpdate.DroppedFrames"/>); an audio write waits for room,
+    /// so audio is never lost. Default 64; 1 to 10000.</summary>
+    public int MaxBacklog { get; set; } = 64;
+
+    /// <summary>Gets or sets how many updates may wait for a reader that is slower than the hop; beyond it the oldest is
+    /// dropped and counted (<see cref="EmotionUpdate.SkippedUpdates"/>), so a slow reader gets the latest. Default 4; 1 to 1000.</summary>
+    public int MaxPendingUpdates { get; set; } = 4;
+
+    /// <summary>Checks every setting.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it, the range and the value.</exception>
+    public void Validate()
+    {
+        Require(Hop >= TimeSpan.FromMilliseconds(100) && Hop <= TimeSpan.FromSeconds(60), nameof(Hop), $"expected 100 ms to 60 s, found {Hop}");
+        Require(Window is null || (Window >= Hop && Window <= TimeSpan.FromSeconds(60)), nameof(Window), $"expected the hop ({Hop}) to 60 s, found {Window}");
+        Require(Mode is null || Enum.IsDefined(Mode.Value), nameof(Mode), $"expected Robust or Original, found {(int?)Mode}");
+        Require(MaxBacklog is >= 1 and <= 10_000, nameof(MaxBacklog), $"expected 1 to 10000, found {MaxBacklog}");
+        Require(MaxPendingUpdates is >= 1 and <= 1000, nameof(MaxPendingUpdates), $"expected 1 to 1000, found {MaxPendingUpdates}");
+
+        static void Require(bool condition, string name, string message)
+        {
+            if (!condition)
+            {
+                throw new ArgumentOutOfRangeException(name, $"StreamOptions.{name}: {message}.");
+            }
+        }
+    }
+
+    /// <summary>Copies the settings.</summary>
+    /// <returns>An independent copy.</returns>
+    public StreamOptions Clone() => (StreamOptions)MemberwiseClone();
+}

@@ -1,0 +1,365 @@
+using System.Diagnostics;
+using NeuroSync.Audio;
+using NeuroSync.Onnx;
+using NeuroSync.Vision;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace NeuroSync.Streaming;
+
+/// <summary>
+/// A stream's state between writes: one window of audio at the input rate, the frames of the open windows with their
+/// analyses and encoder rows, and the hop schedule. Not thread-safe: only the stream's loop calls it.
+/// </summary>
+internal sealed class StreamPipeline : IDisposable
+{
+    private readonly ModalityPaths _paths;
+    private readonly FusionStage _fusion;
+    private readonly VideoPreprocessor _video;
+    private readonly IVisualEncoder _visualEncoder;
+    private readonly AudioPreprocessor _audioPreprocessor;
+    private readonly IVoiceActivityDetector? _voiceActivity;
+    private readonly CallSettings _call;
+    private readonly TimeSpan _hop;
+    private readonly TimeSpan _window;
+    private readonly int _stride;
+    private readonly bool _perFrameScores;
+    private readonly float[] _crop;
+    private readonly List<FrameEntry> _frames = [];
+    private readonly List<StreamFace> _faces = [];
+    private readonly List<UtteranceEvent> _utterances = [];
+    private readonly FaceTracker _tracker = new();
+
+    private float[] _audio = [];
+    private int _audioRate;
+    private int _audioChannels;
+    private long _audioBase;
+    private long _audioTotal;
+    private long _nextWindow = 1;
+    private long _frameCount;
+    private TimeSpan _lastFrameTime = TimeSpan.MinValue;
+    private bool _speaking;
+    private int _rejected;
+    private int _totalRejected;
+
+    public StreamPipeline(
+        ModalityPaths paths,
+        FusionStage fusion,
+        VideoPreprocessor video,
+        IVisualEncoder visualEncoder,
+        AudioPreprocessor audioPreprocessor,
+        CallSettings call,
+        StreamOptions options)
+    {
+        _paths = paths;
+        _fusion = fusion;
+        _video = video;
+        _visualEncoder = visualEncoder;
+        _audioPreprocessor = audioPreprocessor;
+        _voiceActivity = audioPreprocessor.VoiceActivityDetector is { } vad && vad.SampleRate == audioPreprocessor.TargetSampleRate ? vad : null;
+        _call = call;
+        _hop = options.Hop;
+        _window = options.Window ?? TimeSpan.FromSeconds((double)audioPreprocessor.MaxSamples / audioPreprocessor.TargetSampleRate);
+        _stride = video.FrameStride;
+        _perFrameScores = visualEncoder is OnnxVisualClassifier;
+        _crop = new float[video.FrameTensorLength];
+    }
+
+    /// <summary>Gets the frames dropped by the loop so far.</summary>
+    public int TotalRejectedFrames => Volatile.Read(ref _totalRejected);
+
+    /// <summary>Takes an audio chunk, closing every window its samples complete.</summary>
+    public IReadOnlyList<StreamWindow> AddAudio(AudioClip clip, CancellationToken cancellationToken)
+    {
+        if (_audioRate == 0)
+        {
+            (_audioRate, _audioChannels) = (clip.SampleRate, clip.Channels);
+            _audio = new float[(FrameAt(_window) + FrameAt(_hop) + 1) * _audioChannels];
+        }
+
+        var closed = new List<StreamWindow>();
+        ReadOnlySpan<float> samples = clip.Samples.Span;
+        int offset = 0;
+        while (offset < clip.FrameCount)
+        {
+            long windowEnd = FrameAt(End(_nextWindow));
+            int take = (int)Math.Min(clip.FrameCount - offset, windowEnd - _audioTotal);
+            Append(samples.Slice(offset * _audioChannels, take * _audioChannels));
+            offset += take;
+            if (_audioTotal == windowEnd)
+            {
+                closed.Add(Close(_nextWindow, cancellationToken));
+            }
+        }
+
+        return closed;
+    }
+
+    /// <summary>Takes a frame (and disposes it), first closing the windows it shows have passed when the frames keep the clock.</summary>
+    public async ValueTask<IReadOnlyList<StreamWindow>> AddFrameAsync(Image<Rgb24> image, TimeSpan timestamp, CancellationToken cancellationToken)
+    {
+        using (image)
+        {
+            var closed = new List<StreamWindow>();
+            // Frames keep the clock until audio arrives, and when the audio lags by more than a window (which bounds the
+            // frames held ahead of it).
+            while ((_audioRate == 0 && timestamp >= End(_nextWindow)) || timestamp >= End(_nextWindow) + _window)
+            {
+                closed.Add(Close(_nextWindow, cancellationToken));
+            }
+
+            if (timestamp < _lastFrameTime || timestamp < Start(_nextWindow))
+            {
+                Reject();
+                return closed;
+            }
+
+            _lastFrameTime = timestamp;
+            long index = _frameCount++;
+            var entry = new FrameEntry(index, timestamp);
+            _frames.Add(entry);
+            if (IsSampledByAnOpenWindow(index, timestamp))
+            {
+                await AnalyseAsync(entry, image, cancellationToken).ConfigureAwait(false);
+            }
+
+            return closed;
+        }
+    }
+
+    /// <summary>Closes the windows that hold what is left, after the input completed.</summary>
+    public IReadOnlyList<StreamWindow> Flush()
+    {
+        long last = _nextWindow - 1;
+        while (_audioRate != 0 && FrameAt(End(last)) < _audioTotal)
+        {
+            last++;
+        }
+
+        if (_frameCount > 0)
+        {
+            last = Math.Max(last, (_lastFrameTime.Ticks / _hop.Ticks) + 1);
+        }
+
+        var closed = new List<StreamWindow>();
+        while (_nextWindow <= last)
+        {
+            closed.Add(Close(_nextWindow, CancellationToken.None));
+        }
+
+        return closed;
+    }
+
+    /// <summary>Judges a closed window: the audio path on its samples, its frames' encoder rows, fusion.</summary>
+    public async Task<EmotionPrediction> PredictAsync(StreamWindow window, CancellationToken cancellationToken)
+    {
+        long start = Stopwatch.GetTimestamp();
+        using ModalityFeatures<AudioStatus> audio = await _paths.RunAudioAsync(window.Audio, _call.Mode, cancellationToken).ConfigureAwait(false);
+        using ModalityFeatures<VideoStatus> video = await VideoFeaturesAsync(window, cancellationToken).ConfigureAwait(false);
+        return await _fusion.PredictAsync(audio, video, _call, start, start, cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        _frames.Clear();
+        _audio = [];
+    }
+
+    private async Task<ModalityFeatures<VideoStatus>> VideoFeaturesAsync(StreamWindow window, CancellationToken cancellationToken)
+    {
+        if (window.SampledFrames.Count == 0)
+        {
+            return new(VideoStatus.NoFrames, await _paths.BlankVideo.GetAsync(cancellationToken).ConfigureAwait(false), owned: false, TimeSpan.Zero, TimeSpan.Zero);
+        }
+
+        VideoStatus status = VideoPreprocessor.Summarise(window.SampledFrames);
+        if (window.Features.Count == 0)
+        {
+            return new(status, await _paths.BlankVideo.GetAsync(cancellationToken).ConfigureAwait(false), owned: false, TimeSpan.Zero, TimeSpan.Zero) { Frames = window.SampledFrames };
+        }
+
+        int columns = _visualEncoder.FeatureDimension;
+        var rows = new float[window.Features.Count * columns];
+        for (int i = 0; i < window.Features.Count; i++)
+        {
+            window.Features[i].CopyTo(rows, i * columns);
+        }
+
+        return new(status, new FeatureMatrix(rows, window.Features.Count, columns), owned: true, TimeSpan.Zero, TimeSpan.Zero) { Frames = window.SampledFrames };
+    }
+
+    private TimeSpan End(long window) => _hop * window;
+
+    private TimeSpan Start(long window) => TimeSpan.FromTicks(Math.Max(0, End(window).Ticks - _window.Ticks));
+
+    /// <summary>The audio frame at a stream time (the first at or after it).</summary>
+    private long FrameAt(TimeSpan time) => (long)Math.Ceiling(time.Ticks * (double)(_audioRate == 0 ? 1 : _audioRate) / TimeSpan.TicksPerSecond);
+
+    private void Append(ReadOnlySpan<float> samples)
+    {
+        // Samples before the next window's start (audio that lags frames by more than a window) are counted, not kept.
+        long keep = FrameAt(Start(_nextWindow));
+        if (_audioTotal < keep)
+        {
+            int skip = (int)Math.Min(samples.Length / _audioChannels, keep - _audioTotal);
+            samples = samples[(skip * _audioChannels)..];
+            _audioTotal += skip;
+        }
+
+        TrimAudio(keep);
+        samples.CopyTo(_audio.AsSpan((int)(_audioTotal - _audioBase) * _audioChannels));
+        _audioTotal += samples.Length / _audioChannels;
+    }
+
+    /// <summary>Whether a frame arriving now is one that a window not yet closed samples: the clip rule (every
+    /// <c>stride</c>-th frame of the window's) applied to each open window holding it, whose first frame has arrived already.</summary>
+    private bool IsSampledByAnOpenWindow(long index, TimeSpan timestamp)
+    {
+        for (long w = Math.Max(_nextWindow, (timestamp.Ticks / _hop.Ticks) + 1); Start(w) <= timestamp; w++)
+        {
+            long first = index;
+            for (int i = _frames.Count - 1; i >= 0 && _frames[i].Time >= Start(w); i--)
+            {
+                first = _frames[i].Index;
+            }
+
+            if ((index - first + 1) % _stride == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private async Task AnalyseAsync(FrameEntry entry, Image<Rgb24> image, CancellationToken cancellationToken)
+    {
+        FrameAnalysis analysis;
+        try
+        {
+            analysis = _video.PreprocessFrame(image, _crop, 0, _call.Mode, cancellationToken);
+        }
+        catch (Exception ex) when (ex is InvalidImageException or ArgumentException)
+        {
+            entry.Failed = true;
+            Reject();
+            return;
+        }
+
+        entry.Analysis = analysis;
+        IReadOnlyList<float>? scores = null;
+        if (_call.Mode == RecognitionMode.Original || analysis.Status == VideoStatus.Available)
+        {
+            using FeatureMatrix features = await _visualEncoder.EncodeAsync(_crop, 1, cancellationToken).ConfigureAwait(false);
+            entry.Features = features.GetRow(0).ToArray();
+            scores = _perFrameScores ? Array.AsReadOnly(entry.Features) : null;
+        }
+
+        _faces.Add(new StreamFace(entry.Time, analysis.Status, analysis.Face, _tracker.Track(analysis.Face), scores));
+    }
+
+    private StreamWindow Close(long window, CancellationToken cancellationToken)
+    {
+        TimeSpan start = Start(window), end = End(window);
+        AudioClip? audio = null;
+        if (_audioRate != 0)
+        {
+            long from = FrameAt(start), to = Math.Min(FrameAt(end), _audioTotal);
+            if (to > from)
+            {
+                audio = new AudioClip(_audio.AsSpan((int)(from - _audioBase) * _audioChannels, (int)(to - from) * _audioChannels).ToArray(), _audioRate, _audioChannels);
+            }
+
+            DetectUtterance(window, cancellationToken);
+        }
+
+        var sampled = new List<FrameAnalysis>();
+        var features = new List<float[]>();
+        int position = 0;
+        foreach (FrameEntry frame in _frames)
+        {
+            if (frame.Time < start || frame.Time >= end)
+            {
+                continue;
+            }
+
+            position++;
+            if (position % _stride == 0 && frame.Analysis is { } analysis)
+            {
+                sampled.Add(analysis with { FrameIndex = position - 1 });
+                if (frame.Features is { } row)
+                {
+                    features.Add(row);
+                }
+            }
+        }
+
+        var closed = new StreamWindow(window - 1, start, end, audio, sampled, features, [.. _faces], [.. _utterances], _rejected);
+        _faces.Clear();
+        _utterances.Clear();
+        _rejected = 0;
+        _nextWindow = window + 1;
+        Trim();
+        return closed;
+    }
+
+    /// <summary>Runs the voice-activity detector on the hop that closes the window, and records a change.</summary>
+    private void DetectUtterance(long window, CancellationToken cancellationToken)
+    {
+        long from = Math.Max(FrameAt(End(window - 1)), _audioBase), to = Math.Min(FrameAt(End(window)), _audioTotal);
+        if (_voiceActivity is null || to <= from)
+        {
+            return;
+        }
+
+        var hop = new AudioClip(_audio.AsMemory((int)(from - _audioBase) * _audioChannels, (int)(to - from) * _audioChannels), _audioRate, _audioChannels);
+        bool speech = _voiceActivity.Detect(_audioPreprocessor.ResampleToMono(hop), cancellationToken).HasSpeech;
+        if (speech != _speaking)
+        {
+            _utterances.Add(new UtteranceEvent(speech ? UtteranceEventKind.Started : UtteranceEventKind.Ended, End(window - 1)));
+            _speaking = speech;
+        }
+    }
+
+    /// <summary>Forgets what no open window holds: audio and frames before the next window's start.</summary>
+    private void Trim()
+    {
+        TimeSpan keep = Start(_nextWindow);
+        _frames.RemoveAll(f => f.Time < keep);
+        if (_audioRate != 0)
+        {
+            TrimAudio(FrameAt(keep));
+        }
+    }
+
+    private void TrimAudio(long keep)
+    {
+        long from = Math.Min(keep, _audioTotal);
+        if (from > _audioBase)
+        {
+            int drop = (int)(from - _audioBase) * _audioChannels, used = (int)(_audioTotal - _audioBase) * _audioChannels;
+            _audio.AsSpan(drop, used - drop).CopyTo(_audio);
+            _audioBase = from;
+        }
+    }
+
+    private void Reject()
+    {
+        _rejected++;
+        Interlocked.Increment(ref _totalRejected);
+    }
+
+    /// <summary>A frame of an open window: its place, and what was computed for it on arrival if a window samples it.</summary>
+    private sealed class FrameEntry(long index, TimeSpan time)
+    {
+        public long Index => index;
+
+        public TimeSpan Time => time;
+
+        public FrameAnalysis? Analysis { get; set; }
+
+        public float[]? Features { get; set; }
+
+        public bool Failed { get; set; }
+    }
+}
