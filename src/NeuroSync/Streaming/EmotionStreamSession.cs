@@ -45,8 +45,8 @@ public sealed class EmotionStreamSession : IAsyncDisposable
     private int _audioChannels;
     private int _droppedFrames;
     private int _totalDroppedFrames;
-    private int _skippedUpdates;
     private EmotionUpdate? _lastUpdate;
+    private long _lastRead = -1;
     private bool _completed;
     private int _disposed;
 
@@ -59,8 +59,7 @@ public sealed class EmotionStreamSession : IAsyncDisposable
             FullMode = BoundedChannelFullMode.Wait,
         });
         _updates = Channel.CreateBounded<EmotionUpdate>(
-            new BoundedChannelOptions(options.MaxPendingUpdates) { SingleWriter = true, FullMode = BoundedChannelFullMode.DropOldest },
-            _ => Interlocked.Increment(ref _skippedUpdates));
+            new BoundedChannelOptions(options.MaxPendingUpdates) { SingleWriter = true, FullMode = BoundedChannelFullMode.DropOldest });
         _loop = Task.Run(RunAsync);
     }
 
@@ -168,7 +167,10 @@ public sealed class EmotionStreamSession : IAsyncDisposable
         {
             while (_updates.Reader.TryRead(out EmotionUpdate? update))
             {
-                yield return update;
+                // The updates a slow reader missed are the gap in the sequence since the last one it read.
+                long skipped = update.Sequence - _lastRead - 1;
+                _lastRead = update.Sequence;
+                yield return skipped == 0 ? update : update.WithSkipped((int)skipped);
             }
         }
     }
@@ -292,7 +294,7 @@ public sealed class EmotionStreamSession : IAsyncDisposable
                     Faces = [],
                     Utterances = [],
                     DroppedFrames = Interlocked.Exchange(ref _droppedFrames, 0),
-                    SkippedUpdates = Interlocked.Exchange(ref _skippedUpdates, 0),
+                    SkippedUpdates = 0,
                     Latency = TimeSpan.Zero,
                     IsFinal = true,
                 });
@@ -324,7 +326,7 @@ public sealed class EmotionStreamSession : IAsyncDisposable
             Faces = window.Faces,
             Utterances = window.Utterances,
             DroppedFrames = Interlocked.Exchange(ref _droppedFrames, 0) + window.RejectedFrames,
-            SkippedUpdates = Interlocked.Exchange(ref _skippedUpdates, 0),
+            SkippedUpdates = 0,
             Latency = Stopwatch.GetElapsedTime(written),
             IsFinal = isFinal,
         };

@@ -31,7 +31,8 @@ public sealed class EmotionUpdate
     /// timestamp before the previous frame's or before the last judged window's end, or failing to preprocess.</summary>
     public required int DroppedFrames { get; init; }
 
-    /// <summary>Gets how many updates before this one were dropped because the reader was slower than the hop.</summary>
+    /// <summary>Gets how many updates just before this one the reader missed because it was slower than the hop (the gap in
+    /// <see cref="Sequence"/>).</summary>
     public required int SkippedUpdates { get; init; }
 
     /// <summary>Gets the time from the arrival of the input that completed the window to this update being ready.</summary>
@@ -39,4 +40,18 @@ public sealed class EmotionUpdate
 
     /// <summary>Gets a value indicating whether this is the last update, made when the input completed.</summary>
     public required bool IsFinal { get; init; }
+
+    internal EmotionUpdate WithSkipped(int skipped) => new()
+    {
+        Sequence = Sequence,
+        WindowStart = WindowStart,
+        WindowEnd = WindowEnd,
+        Prediction = Prediction,
+        Faces = Faces,
+        Utterances = Utterances,
+        DroppedFrames = DroppedFrames,
+        SkippedUpdates = skipped,
+        Latency = Latency,
+        IsFinal = IsFinal,
+    };
 }
