@@ -1,7 +1,5 @@
 using System.Collections;
 using NeuroSync.Vision;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
 
 namespace NeuroSync.Cli;
 

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
 using NeuroSync.DependencyInjection;
 

@@ -59,7 +59,7 @@ FRAME = REPO / "tests/NeuroSync.Tests/TestData/Images/astronaut_640x480.png"
 HAAR_CANDIDATES = [Path(cv2.data.haarcascades) / "haarcascade_frontalface_default.xml"
                    if hasattr(cv2, "data") else None,
                    Path("/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml"),
-                   REPO / "src/NeuroSync/Vision/Cascades/haarcascade_frontalface_default.xml"]
+                   REPO / "src/NeuroSync/Vision/Haar/Cascades/haarcascade_frontalface_default.xml"]
 
 SAMPLE_RATE = 16000
 MAX_SAMPLES = 112000       # 7.0 s

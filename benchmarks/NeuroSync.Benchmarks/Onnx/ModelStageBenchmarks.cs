@@ -3,7 +3,6 @@ using NeuroSync.Audio;
 using NeuroSync.Composition;
 using NeuroSync.Fusion;
 using NeuroSync.Models;
-using NeuroSync.Onnx;
 using NeuroSync.Vision;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;

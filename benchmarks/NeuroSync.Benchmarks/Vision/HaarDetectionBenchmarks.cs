@@ -16,7 +16,7 @@ namespace NeuroSync.Benchmarks.Vision;
 public class HaarDetectionBenchmarks : IDisposable
 {
     private const string ImagePath = "tests/NeuroSync.Tests/TestData/Images/astronaut_640x480.png";
-    private const string CascadePath = "src/NeuroSync/Vision/Cascades/haarcascade_frontalface_default.xml";
+    private const string CascadePath = "src/NeuroSync/Vision/Haar/Cascades/haarcascade_frontalface_default.xml";
 
     private Image<Rgb24> _image = null!;
     private HaarFaceDetector _detector = null!;

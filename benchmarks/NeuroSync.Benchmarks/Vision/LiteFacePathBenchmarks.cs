@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using NeuroSync.Composition;
 using NeuroSync.Models;
-using NeuroSync.Onnx;
 using NeuroSync.Vision;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;

@@ -21,12 +21,12 @@ public sealed class SileroVoiceActivity : IVoiceActivityDetector, IDisposable
     private const int ContextSamples = 64;
     private const int StateLength = 2 * 1 * 128;
     private const string BuiltInResourceName = "NeuroSync.Audio.silero_vad_v5.onnx";
-    private static readonly long[] s_inputShape = [1, ContextSamples + WindowSamples];
-    private static readonly long[] s_stateShape = [2, 1, 128];
-    private static readonly string[] s_inputNames = ["input", "state", "sr"];
-    private static readonly string[] s_outputNames = ["output", "stateN"];
-    private static readonly TensorSpec[] s_inputs = [new("input", [-1, -1]), new("state", [2, -1, 128]), new("sr", [], TensorElementType.Int64)];
-    private static readonly TensorSpec[] s_outputs = [new("output", [-1, 1]), new("stateN", [2, 1, 128])];
+    private static readonly long[] InputShape = [1, ContextSamples + WindowSamples];
+    private static readonly long[] StateShape = [2, 1, 128];
+    private static readonly string[] InputNames = ["input", "state", "sr"];
+    private static readonly string[] OutputNames = ["output", "stateN"];
+    private static readonly TensorSpec[] Inputs = [new("input", [-1, -1]), new("state", [2, -1, 128]), new("sr", [], TensorElementType.Int64)];
+    private static readonly TensorSpec[] Outputs = [new("output", [-1, 1]), new("stateN", [2, 1, 128])];
 
     private readonly OnnxModel _model;
     private readonly SileroVoiceActivityOptions _options;
@@ -47,7 +47,7 @@ public sealed class SileroVoiceActivity : IVoiceActivityDetector, IDisposable
             throw new ModelMismatchException($"Voice-activity model '{modelPath}': expected an ONNX file, found nothing.");
         }
 
-        _model = new OnnxModel(modelPath, s_inputs, s_outputs, OnnxRuntimeOptions.ValidatedCopy(onnxOptions));
+        _model = new OnnxModel(modelPath, Inputs, Outputs, OnnxRuntimeOptions.ValidatedCopy(onnxOptions));
     }
 
     private SileroVoiceActivity(OnnxModel model, SileroVoiceActivityOptions options)
@@ -70,7 +70,7 @@ public sealed class SileroVoiceActivity : IVoiceActivityDetector, IDisposable
             ?? throw new NeuroSyncException($"Built-in voice-activity model: expected the embedded resource '{BuiltInResourceName}', found none (a trimmed or modified assembly?).");
         var bytes = new byte[stream.Length];
         stream.ReadExactly(bytes);
-        return new SileroVoiceActivity(new OnnxModel("silero_vad_v5.onnx (built in)", bytes, s_inputs, s_outputs, OnnxRuntimeOptions.ValidatedCopy(onnxOptions)), copy);
+        return new SileroVoiceActivity(new OnnxModel("silero_vad_v5.onnx (built in)", bytes, Inputs, Outputs, OnnxRuntimeOptions.ValidatedCopy(onnxOptions)), copy);
     }
 
     /// <inheritdoc/>
@@ -92,8 +92,8 @@ public sealed class SileroVoiceActivity : IVoiceActivityDetector, IDisposable
             Array.Clear(input, 0, ContextSamples);
             Array.Clear(state, 0, StateLength);
             // The input and state values stay bound to the same buffers; each window rewrites the buffers in place.
-            using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, ContextSamples + WindowSamples), s_inputShape);
-            using var stateValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, state.AsMemory(0, StateLength), s_stateShape);
+            using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, ContextSamples + WindowSamples), InputShape);
+            using var stateValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, state.AsMemory(0, StateLength), StateShape);
             using var rateValue = OrtValue.CreateTensorValueFromMemory(rate, []);
             OrtValue[] inputs = [inputValue, stateValue, rateValue];
             int speechWindows = 0;
@@ -105,7 +105,7 @@ public sealed class SileroVoiceActivity : IVoiceActivityDetector, IDisposable
                 window.CopyTo(current);
                 current[window.Length..].Clear();
                 float probability;
-                using (var outputs = _model.Run(s_inputNames, inputs, s_outputNames, cancellationToken))
+                using (var outputs = _model.Run(InputNames, inputs, OutputNames, cancellationToken))
                 {
                     probability = outputs[0].GetTensorDataAsSpan<float>()[0];
                     outputs[1].GetTensorDataAsSpan<float>()[..StateLength].CopyTo(state);

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using NeuroSync.Composition;
-using NeuroSync.Models;
 using NeuroSync.Onnx;
 
 namespace NeuroSync.DependencyInjection;

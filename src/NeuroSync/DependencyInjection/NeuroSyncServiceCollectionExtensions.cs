@@ -1,15 +1,11 @@
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using NeuroSync;
 using NeuroSync.Audio;
 using NeuroSync.Composition;
 using NeuroSync.DependencyInjection;
-using NeuroSync.Fusion;
 using NeuroSync.Models;
-using NeuroSync.Onnx;
 using NeuroSync.Vision;
 
 namespace Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,4 @@
 using Microsoft.ML.OnnxRuntime;
-using NeuroSync.Models;
 
 namespace NeuroSync.Onnx;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using NeuroSync.Audio;
-using NeuroSync.Onnx;
 using NeuroSync.Vision;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;

@@ -1,6 +1,5 @@
 using System.Buffers;
 using Microsoft.ML.OnnxRuntime;
-using NeuroSync.Models;
 using NeuroSync.Onnx;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Advanced;

@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.Json;
 using NeuroSync.Samples.Tests.TestUtilities;
 using NeuroSync.Web;
 

@@ -6,9 +6,9 @@ namespace NeuroSync.Tests.Audio;
 
 public sealed class AudioPreprocessorTests(ITestOutputHelper output)
 {
-    private static readonly PreprocessReference s_reference = ReferenceJson.Read<PreprocessReference>("Golden", "audio", "preprocess.json");
+    private static readonly PreprocessReference Reference = ReferenceJson.Read<PreprocessReference>("Golden", "audio", "preprocess.json");
 
-    public static TheoryData<string> GoldenCases => new(s_reference.Cases.Select(c => c.Case));
+    public static TheoryData<string> GoldenCases => new(Reference.Cases.Select(c => c.Case));
 
     [Fact]
     public void Defaults_MatchReferenceSettings()
@@ -16,17 +16,17 @@ public sealed class AudioPreprocessorTests(ITestOutputHelper output)
         var preprocessor = new AudioPreprocessor();
         AudioPreprocessingOptions options = preprocessor.Options;
 
-        Assert.Equal(s_reference.SampleRate, preprocessor.TargetSampleRate);
-        Assert.Equal(s_reference.MaxSamples, preprocessor.MaxSamples);
-        Assert.Equal((float)s_reference.SilenceRms, options.SilenceRmsThreshold);
-        Assert.Equal(s_reference.Epsilon, options.NormalizationEpsilon);
+        Assert.Equal(Reference.SampleRate, preprocessor.TargetSampleRate);
+        Assert.Equal(Reference.MaxSamples, preprocessor.MaxSamples);
+        Assert.Equal((float)Reference.SilenceRms, options.SilenceRmsThreshold);
+        Assert.Equal(Reference.Epsilon, options.NormalizationEpsilon);
     }
 
     [Theory]
     [MemberData(nameof(GoldenCases))]
     public void Preprocess_GoldenCase_MatchesNumpyReference(string name)
     {
-        PreprocessCase expected = s_reference.Cases.Single(c => c.Case == name);
+        PreprocessCase expected = Reference.Cases.Single(c => c.Case == name);
         AudioClip clip = AudioClip.ReadWav(TestFiles.Path("Audio", expected.Input));
         var (golden, shape) = Npy.ReadFloat32(TestFiles.Path("Golden", "audio", expected.Golden));
         var preprocessor = new AudioPreprocessor();
@@ -34,7 +34,7 @@ public sealed class AudioPreprocessorTests(ITestOutputHelper output)
 
         AudioPreprocessingResult result = preprocessor.Preprocess(clip, actual);
 
-        Assert.Equal([s_reference.MaxSamples], shape);
+        Assert.Equal([Reference.MaxSamples], shape);
         Assert.Equal(expected.InputSamples, clip.FrameCount);
         Assert.Equal(expected.ValidSamples, result.ValidSamples);
         Assert.Equal(expected.Silent ? AudioStatus.Silent : AudioStatus.Available, result.Status);

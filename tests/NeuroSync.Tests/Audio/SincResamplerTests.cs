@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using NeuroSync.Audio;
 using Xunit.Abstractions;
 
@@ -10,7 +9,7 @@ public sealed class SincResamplerTests(ITestOutputHelper output)
     private const int Target = 16_000;
 
     /// <summary>Enough room for any test clip (the default 7 s would cut the longer ones).</summary>
-    private static readonly AudioPreprocessor s_preprocessor = new(new AudioPreprocessingOptions { MaxSamples = 10 * Target });
+    private static readonly AudioPreprocessor Preprocessor = new(new AudioPreprocessingOptions { MaxSamples = 10 * Target });
 
     [Theory]
     [InlineData(48_000)]
@@ -26,7 +25,7 @@ public sealed class SincResamplerTests(ITestOutputHelper output)
         const double amplitude = 0.5;
         var clip = new AudioClip(SignalAnalysis.Tone(sourceRate, 1000, 2 * sourceRate, amplitude), sourceRate);
 
-        float[] resampled = s_preprocessor.ResampleToMono(clip);
+        float[] resampled = Preprocessor.ResampleToMono(clip);
 
         const int margin = 400; // away from the zero-padded edges
         double level = SignalAnalysis.FitAmplitude(resampled.AsSpan(margin, resampled.Length - (2 * margin)), 1000, Target, margin);
@@ -50,7 +49,7 @@ public sealed class SincResamplerTests(ITestOutputHelper output)
         const double amplitude = 0.5;
         var clip = new AudioClip(SignalAnalysis.Tone(sourceRate, frequency, 2 * sourceRate, amplitude), sourceRate);
 
-        float[] resampled = s_preprocessor.ResampleToMono(clip);
+        float[] resampled = Preprocessor.ResampleToMono(clip);
 
         const int margin = 400;
         double rms = SignalAnalysis.Rms(resampled.AsSpan(margin, resampled.Length - (2 * margin)));
@@ -67,7 +66,7 @@ public sealed class SincResamplerTests(ITestOutputHelper output)
         const double amplitude = 0.5;
         var clip = new AudioClip(SignalAnalysis.Tone(sourceRate, frequency, 2 * sourceRate, amplitude), sourceRate);
 
-        float[] resampled = s_preprocessor.ResampleToMono(clip);
+        float[] resampled = Preprocessor.ResampleToMono(clip);
 
         const int margin = 400;
         ReadOnlySpan<float> interior = resampled.AsSpan(margin, resampled.Length - (2 * margin));
@@ -108,7 +107,7 @@ public sealed class SincResamplerTests(ITestOutputHelper output)
         var clip = new AudioClip(SignalAnalysis.Chirp(sourceRate, 100, topFrequency, seconds, 0.5), sourceRate);
         float[] reference = SignalAnalysis.Chirp(Target, 100, topFrequency, seconds, 0.5);
 
-        float[] resampled = s_preprocessor.ResampleToMono(clip);
+        float[] resampled = Preprocessor.ResampleToMono(clip);
 
         Assert.Equal(reference.Length, resampled.Length);
         int lag = SignalAnalysis.CrossCorrelationPeakLag(resampled, reference, maxLag: 20, margin: 400);

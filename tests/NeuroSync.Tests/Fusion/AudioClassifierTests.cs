@@ -2,8 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using NeuroSync.Audio;
 using NeuroSync.Composition;
-using NeuroSync.Models;
-using NeuroSync.Tests.Lite;
 using NeuroSync.Tests.TestUtilities;
 using NeuroSync.Vision;
 using SixLabors.ImageSharp;

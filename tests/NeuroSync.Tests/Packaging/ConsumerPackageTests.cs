@@ -17,7 +17,7 @@ namespace NeuroSync.Tests.Packaging;
 public sealed class ConsumerPackageTests : IDisposable
 {
     private const string GoldenCase = "speech_and_face";
-    private static readonly TimeSpan s_stepTimeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(5);
 
     private readonly string _work = Directory.CreateTempSubdirectory("neurosync-consumer-").FullName;
 
@@ -185,7 +185,7 @@ public sealed class ConsumerPackageTests : IDisposable
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{command}: could not start");
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(s_stepTimeout);
+        using var timeout = new CancellationTokenSource(StepTimeout);
         bool timedOut = false;
         try
         {
@@ -202,7 +202,7 @@ public sealed class ConsumerPackageTests : IDisposable
         string errors = await stderr;
         if (timedOut || process.ExitCode != 0)
         {
-            string verdict = timedOut ? $"expected to finish within {s_stepTimeout}, killed" : $"expected exit code 0, found {process.ExitCode}";
+            string verdict = timedOut ? $"expected to finish within {StepTimeout}, killed" : $"expected exit code 0, found {process.ExitCode}";
             Assert.Fail($"{command} (in {workingDirectory}): {verdict}\n--- stdout ---\n{output}\n--- stderr ---\n{errors}");
         }
 

@@ -1,6 +1,5 @@
 using NeuroSync.Audio;
 using NeuroSync.Models;
-using NeuroSync.Onnx;
 using NeuroSync.Tests.TestUtilities;
 using NeuroSync.Vision;
 

@@ -1,5 +1,4 @@
 using NeuroSync.Audio;
-using NeuroSync.Tests.Lite;
 using NeuroSync.Tests.TestUtilities;
 using NeuroSync.Vision;
 using SixLabors.ImageSharp;

@@ -1,5 +1,4 @@
 using NeuroSync.Streaming;
-using NeuroSync.Tests.TestUtilities;
 
 namespace NeuroSync.Tests.Streaming;
 

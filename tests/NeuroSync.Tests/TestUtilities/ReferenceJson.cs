@@ -5,10 +5,10 @@ namespace NeuroSync.Tests.TestUtilities;
 /// <summary>The JSON files written by tools/reference/make_reference.py.</summary>
 internal static class ReferenceJson
 {
-    private static readonly JsonSerializerOptions s_options = new() { PropertyNameCaseInsensitive = true };
+    private static readonly JsonSerializerOptions Options = new() { PropertyNameCaseInsensitive = true };
 
     public static T Read<T>(params string[] path) =>
-        JsonSerializer.Deserialize<T>(File.ReadAllText(TestFiles.Path(path)), s_options)
+        JsonSerializer.Deserialize<T>(File.ReadAllText(TestFiles.Path(path)), Options)
             ?? throw new InvalidDataException($"{string.Join('/', path)} is empty");
 }
 

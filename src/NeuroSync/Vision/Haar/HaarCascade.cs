@@ -16,7 +16,7 @@ internal sealed class HaarCascade
     // OpenCV lowers every stage threshold by this much when it reads a cascade; parity needs the same.
     private const float StageThresholdEpsilon = 1e-5f;
 
-    private static readonly Lazy<HaarCascade> s_frontalFaceDefault = new(LoadFrontalFaceDefault);
+    private static readonly Lazy<HaarCascade> LazyFrontalFaceDefault = new(LoadFrontalFaceDefault);
 
     private HaarCascade(int windowWidth, int windowHeight, HaarStage[] stages, HaarStump[] stumps, HaarFeature[] features)
     {
@@ -28,7 +28,7 @@ internal sealed class HaarCascade
     }
 
     /// <summary>Gets OpenCV's <c>haarcascade_frontalface_default.xml</c> (Rainer Lienhart, Intel License), embedded in this assembly.</summary>
-    public static HaarCascade FrontalFaceDefault => s_frontalFaceDefault.Value;
+    public static HaarCascade FrontalFaceDefault => LazyFrontalFaceDefault.Value;
 
     /// <summary>Gets the width of the detection window the cascade was trained on, in pixels.</summary>
     public int WindowWidth { get; }

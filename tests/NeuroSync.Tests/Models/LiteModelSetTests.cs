@@ -3,7 +3,7 @@ using NeuroSync.Composition;
 using NeuroSync.Models;
 using NeuroSync.Tests.TestUtilities;
 
-namespace NeuroSync.Tests.Lite;
+namespace NeuroSync.Tests.Models;
 
 public sealed class LiteModelSetTests : IDisposable
 {

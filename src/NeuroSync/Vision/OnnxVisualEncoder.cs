@@ -1,8 +1,9 @@
 using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 using NeuroSync.Models;
+using NeuroSync.Onnx;
 
-namespace NeuroSync.Onnx;
+namespace NeuroSync.Vision;
 
 /// <summary>The visual encoder (EfficientNet-B0 by default) run by ONNX Runtime: all frames of a clip in one batch,
 /// <c>[F, 3, size, size]</c> in, <c>[F, D]</c> out.</summary>

@@ -16,7 +16,7 @@ namespace NeuroSync.Vision;
 /// Hand-written because no .NET package evaluates OpenCV cascades without OpenCV's native library, and the original system's
 /// behaviour (which face is the largest, and whether one is found at all) depends on reproducing it closely.
 /// Thread-safe: every call works in its own pooled buffers, and the only state shared between calls (the pyramid plan and the
-/// cascade layout of the last image size) is immutable. How it is made fast: <c>src/NeuroSync/Vision/README.md</c>. A call searches on up to <see cref="HaarDetectorOptions.MaxDegreeOfParallelism"/>
+/// cascade layout of the last image size) is immutable. How it is made fast: <c>src/NeuroSync/Vision/Haar/README.md</c>. A call searches on up to <see cref="HaarDetectorOptions.MaxDegreeOfParallelism"/>
 /// threads; its result does not depend on that number or on scheduling, because each piece of work writes its own list and the
 /// lists are joined in a fixed order.
 /// </remarks>

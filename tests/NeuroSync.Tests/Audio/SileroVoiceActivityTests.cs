@@ -2,7 +2,7 @@ using NeuroSync.Audio;
 using NeuroSync.Tests.TestUtilities;
 using Xunit.Abstractions;
 
-namespace NeuroSync.Tests.Lite;
+namespace NeuroSync.Tests.Audio;
 
 public sealed class SileroVoiceActivityTests(SileroVoiceActivityTests.Vad vad, ITestOutputHelper output) : IClassFixture<SileroVoiceActivityTests.Vad>
 {

@@ -1,6 +1,6 @@
 using NeuroSync.Vision;
 
-namespace NeuroSync.Tests.Vision;
+namespace NeuroSync.Tests.Vision.Haar;
 
 public class IntegralImageTests
 {

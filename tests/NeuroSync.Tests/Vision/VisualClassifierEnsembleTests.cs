@@ -1,10 +1,9 @@
 using System.Text.Json.Nodes;
 using NeuroSync.Composition;
-using NeuroSync.Models;
-using NeuroSync.Onnx;
 using NeuroSync.Tests.TestUtilities;
+using NeuroSync.Vision;
 
-namespace NeuroSync.Tests.Lite;
+namespace NeuroSync.Tests.Vision;
 
 /// <summary>
 /// The lite set's face path, an ensemble of two classifiers with flip averaging, against its parts run one at a time: each

@@ -5,7 +5,7 @@ using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 using Xunit.Abstractions;
 
-namespace NeuroSync.Tests.Lite;
+namespace NeuroSync.Tests.Vision;
 
 public sealed class BlazeFaceDetectorTests(BlazeFaceDetectorTests.Detector blazeFace, ITestOutputHelper output) : IClassFixture<BlazeFaceDetectorTests.Detector>
 {

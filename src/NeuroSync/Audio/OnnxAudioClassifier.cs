@@ -2,8 +2,9 @@ using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 using NeuroSync.Models;
+using NeuroSync.Onnx;
 
-namespace NeuroSync.Onnx;
+namespace NeuroSync.Audio;
 
 /// <summary>
 /// A user's speech-emotion model (the manifest's <c>audio.classifier</c>) run by ONNX Runtime as an <see cref="IAudioEncoder"/>

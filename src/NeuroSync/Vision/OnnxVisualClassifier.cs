@@ -1,8 +1,9 @@
 using System.Numerics.Tensors;
 using Microsoft.ML.OnnxRuntime;
 using NeuroSync.Models;
+using NeuroSync.Onnx;
 
-namespace NeuroSync.Onnx;
+namespace NeuroSync.Vision;
 
 /// <summary>
 /// The per-frame expression classifiers of a late-fusion model set (the lite set's FER-2013 mini-Xception and face-api.js

@@ -1,15 +1,15 @@
 using NeuroSync.Fusion;
 
-namespace NeuroSync.Tests.Lite;
+namespace NeuroSync.Tests.Fusion;
 
 public sealed class LateFusionEngineTests
 {
-    private static readonly string[] s_ferLabels = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"];
+    private static readonly string[] FerLabels = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"];
 
     [Fact]
     public async Task Fuse_VideoOnly_MapsFerOrderToOursByNameAndAveragesFrames()
     {
-        using var engine = new LateFusionEngine(EmotionLabelSet.Default, audioLabels: null, s_ferLabels);
+        using var engine = new LateFusionEngine(EmotionLabelSet.Default, audioLabels: null, FerLabels);
         // Two frames in FER order: 0.8 / 0.6 happy, 0.2 / 0.4 neutral.
         using var video = Matrix([0, 0, 0, 0.8f, 0, 0, 0.2f], [0, 0, 0, 0.6f, 0, 0, 0.4f]);
         using var audio = Matrix([0f]);
@@ -29,7 +29,7 @@ public sealed class LateFusionEngineTests
     public async Task Fuse_TheMaskDecidesTheWeights(AudioStatus audioStatus, VideoStatus videoStatus, float audioShare)
     {
         string[] ours = [.. EmotionLabelSet.Default];
-        using var engine = new LateFusionEngine(EmotionLabelSet.Default, ours, s_ferLabels, audioWeight: 1f, videoWeight: 3f);
+        using var engine = new LateFusionEngine(EmotionLabelSet.Default, ours, FerLabels, audioWeight: 1f, videoWeight: 3f);
         using var audio = Matrix([1, 0, 0, 0, 0, 0, 0]); // angry, in our order
         using var video = Matrix([0, 0, 0, 1, 0, 0, 0]); // happy, in FER order
 
@@ -50,7 +50,7 @@ public sealed class LateFusionEngineTests
     [Fact]
     public async Task Fuse_WrongColumnCount_Throws()
     {
-        using var engine = new LateFusionEngine(EmotionLabelSet.Default, null, s_ferLabels);
+        using var engine = new LateFusionEngine(EmotionLabelSet.Default, null, FerLabels);
         using var audio = Matrix([0f]);
         using var video = Matrix([0.5f, 0.5f]);
 

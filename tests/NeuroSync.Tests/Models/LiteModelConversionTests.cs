@@ -2,7 +2,7 @@ using Microsoft.ML.OnnxRuntime;
 using NeuroSync.Tests.TestUtilities;
 using Xunit.Abstractions;
 
-namespace NeuroSync.Tests.Lite;
+namespace NeuroSync.Tests.Models;
 
 /// <summary>
 /// The committed ONNX conversions of the TF.js graphs (tools/lite/tfjs_to_onnx.py) and of face-api's FaceExpressionNet

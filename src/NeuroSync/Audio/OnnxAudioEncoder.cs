@@ -1,8 +1,9 @@
 using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 using NeuroSync.Models;
+using NeuroSync.Onnx;
 
-namespace NeuroSync.Onnx;
+namespace NeuroSync.Audio;
 
 /// <summary>The audio encoder (Wav2Vec2 by default) run by ONNX Runtime: <c>[1, samples]</c> in, <c>[1, T, D]</c> out.</summary>
 /// <remarks>Thread-safe; owns its session and disposes it.</remarks>

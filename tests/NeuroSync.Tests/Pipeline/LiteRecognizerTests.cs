@@ -7,7 +7,7 @@ using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 using Xunit.Abstractions;
 
-namespace NeuroSync.Tests.Lite;
+namespace NeuroSync.Tests.Pipeline;
 
 /// <summary>The committed lite model set end to end: real photos and real speech, no download.</summary>
 public sealed class LiteRecognizerTests(LiteRecognizerTests.Recognizer lite, ITestOutputHelper output) : IClassFixture<LiteRecognizerTests.Recognizer>
@@ -85,7 +85,7 @@ public sealed class LiteRecognizerTests(LiteRecognizerTests.Recognizer lite, ITe
         });
 
         Assert.IsType<BlazeFaceDetector>(provider.GetRequiredService<IFaceDetector>());
-        Assert.IsType<NeuroSync.Onnx.OnnxVisualClassifier>(provider.GetRequiredService<IVisualEncoder>());
+        Assert.IsType<OnnxVisualClassifier>(provider.GetRequiredService<IVisualEncoder>());
         Assert.IsType<NeuroSync.Fusion.LateFusionEngine>(provider.GetRequiredService<IFusionEngine>());
         Assert.IsType<SileroVoiceActivity>(provider.GetRequiredService<AudioPreprocessor>().VoiceActivityDetector);
         Assert.Equal("happy", prediction.Label);

@@ -5,7 +5,7 @@ using OpenCvSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
-namespace NeuroSync.Tests.Vision;
+namespace NeuroSync.Tests.Vision.Haar;
 
 public sealed class HaarFaceDetectorTests : IClassFixture<HaarFaceDetectorTests.OpenCvCascade>
 {

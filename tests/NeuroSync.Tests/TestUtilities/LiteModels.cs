@@ -1,4 +1,4 @@
-namespace NeuroSync.Tests.Lite;
+namespace NeuroSync.Tests.TestUtilities;
 
 /// <summary>The committed lite model set (models/lite), copied next to the tests.</summary>
 internal static class LiteModels
