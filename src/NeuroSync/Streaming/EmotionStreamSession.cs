@@ -47,6 +47,7 @@ public sealed class EmotionStreamSession : IAsyncDisposable
     private int _totalDroppedFrames;
     private EmotionUpdate? _lastUpdate;
     private long _lastRead = -1;
+    private readonly MissedUpdates _missed = new();
     private bool _completed;
     private int _disposed;
 
@@ -59,7 +60,8 @@ public sealed class EmotionStreamSession : IAsyncDisposable
             FullMode = BoundedChannelFullMode.Wait,
         });
         _updates = Channel.CreateBounded<EmotionUpdate>(
-            new BoundedChannelOptions(options.MaxPendingUpdates) { SingleWriter = true, FullMode = BoundedChannelFullMode.DropOldest });
+            new BoundedChannelOptions(options.MaxPendingUpdates) { SingleWriter = true, FullMode = BoundedChannelFullMode.DropOldest },
+            _missed.Add);
         _loop = Task.Run(RunAsync);
     }
 
@@ -143,6 +145,32 @@ public sealed class EmotionStreamSession : IAsyncDisposable
         return false;
     }
 
+    /// <summary>Waits until everything written so far has been taken in: each frame analysed, and each window the
+    /// written audio completes judged and published. Nothing is judged early: a window still waits for its end.</summary>
+    /// <param name="cancellationToken">Cancels the wait (not the work).</param>
+    /// <returns>A task that completes when the input written before the call has been processed.</returns>
+    /// <exception cref="InvalidOperationException"><see cref="Complete"/> was called, or the stream failed.</exception>
+    /// <exception cref="ObjectDisposedException">The stream is disposed.</exception>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_writeLock)
+        {
+            ThrowIfClosed(null);
+        }
+
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            await _input.Writer.WriteAsync(new StreamInput.Barrier(reached, Stopwatch.GetTimestamp()), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException ex)
+        {
+            throw Closed(ex);
+        }
+
+        await reached.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Ends the input: the stream judges what is left, sends a final update (<see cref="EmotionUpdate.IsFinal"/>) and
     /// ends <see cref="ReadUpdatesAsync"/>. Later calls do nothing.</summary>
     public void Complete()
@@ -167,10 +195,11 @@ public sealed class EmotionStreamSession : IAsyncDisposable
         {
             while (_updates.Reader.TryRead(out EmotionUpdate? update))
             {
-                // The updates a slow reader missed are the gap in the sequence since the last one it read.
+                // The updates a slow reader missed are the gap in the sequence since the last one it read; their faces,
+                // utterances and drop counts come with the next one it reads.
                 long skipped = update.Sequence - _lastRead - 1;
                 _lastRead = update.Sequence;
-                yield return skipped == 0 ? update : update.WithSkipped((int)skipped);
+                yield return skipped == 0 ? update : _missed.MergeInto(update, (int)skipped);
             }
         }
     }
@@ -189,20 +218,8 @@ public sealed class EmotionStreamSession : IAsyncDisposable
 
         await _stop.CancelAsync().ConfigureAwait(false);
         _input.Writer.TryComplete();
-        try
-        {
-            await _loop.ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or NeuroSyncException)
-        {
-            // The reader has been told; disposal only releases.
-        }
-
-        while (_input.Reader.TryRead(out StreamInput? left))
-        {
-            (left as StreamInput.Frame)?.Image.Dispose();
-        }
-
+        await _loop.ConfigureAwait(false);
+        DrainInput(null);
         _updates.Writer.TryComplete();
         _pipeline.Dispose();
         _stop.Dispose();
@@ -274,6 +291,8 @@ public sealed class EmotionStreamSession : IAsyncDisposable
                 {
                     await PublishAsync(window, item.Written, isFinal: false, stop).ConfigureAwait(false);
                 }
+
+                (item as StreamInput.Barrier)?.Reached.TrySetResult();
             }
 
             IReadOnlyList<StreamWindow> rest = _pipeline.Flush();
@@ -308,9 +327,23 @@ public sealed class EmotionStreamSession : IAsyncDisposable
         }
         catch (Exception ex)
         {
+            // The reader gets the failure; writers and flushes learn of it from the closed input.
             _updates.Writer.TryComplete(ex);
             _input.Writer.TryComplete(ex);
-            throw;
+            DrainInput(ex);
+        }
+    }
+
+    /// <summary>Releases what is still queued: frames are disposed, flushes told that the stream stopped.</summary>
+    private void DrainInput(Exception? error)
+    {
+        while (_input.Reader.TryRead(out StreamInput? left))
+        {
+            (left as StreamInput.Frame)?.Image.Dispose();
+            if (left is StreamInput.Barrier barrier)
+            {
+                _ = error is null ? barrier.Reached.TrySetCanceled() : barrier.Reached.TrySetException(Closed(error));
+            }
         }
     }
 

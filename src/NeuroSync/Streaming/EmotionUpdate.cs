@@ -4,6 +4,9 @@ namespace NeuroSync.Streaming;
 /// <see cref="WindowEnd"/>, and what the stream saw since the previous update.</summary>
 public sealed class EmotionUpdate
 {
+    /// <summary>The most faces of missed updates that the next update carries; older ones are dropped.</summary>
+    public const int MaxCarriedFaces = 1000;
+
     /// <summary>Gets the update's number, from 0.</summary>
     public required long Sequence { get; init; }
 
@@ -21,7 +24,8 @@ public sealed class EmotionUpdate
     /// <summary>Gets which modalities were usable in the window (the prediction's mask).</summary>
     public ModalityMask Mask => Prediction.Mask;
 
-    /// <summary>Gets the frames analysed since the previous update, each with its face (if any) and track.</summary>
+    /// <summary>Gets the frames analysed since the previous update the reader got, each with its face (if any) and track
+    /// (after missed updates, the most recent <see cref="MaxCarriedFaces"/> of theirs come first).</summary>
     public required IReadOnlyList<StreamFace> Faces { get; init; }
 
     /// <summary>Gets the voice-activity events since the previous update; empty when the recognizer has no detector.</summary>
@@ -41,15 +45,15 @@ public sealed class EmotionUpdate
     /// <summary>Gets a value indicating whether this is the last update, made when the input completed.</summary>
     public required bool IsFinal { get; init; }
 
-    internal EmotionUpdate WithSkipped(int skipped) => new()
+    internal EmotionUpdate WithMissed(int skipped, IReadOnlyList<StreamFace> faces, IReadOnlyList<UtteranceEvent> utterances, int droppedFrames) => new()
     {
         Sequence = Sequence,
         WindowStart = WindowStart,
         WindowEnd = WindowEnd,
         Prediction = Prediction,
-        Faces = Faces,
-        Utterances = Utterances,
-        DroppedFrames = DroppedFrames,
+        Faces = [.. faces, .. Faces],
+        Utterances = [.. utterances, .. Utterances],
+        DroppedFrames = droppedFrames + DroppedFrames,
         SkippedUpdates = skipped,
         Latency = Latency,
         IsFinal = IsFinal,
