@@ -96,7 +96,7 @@ if [[ $ALL -eq 1 ]]; then
   FILTERS=('*')
 else
   FILTERS=('*SpeechClipPreprocessingBenchmarks*' '*FaceClipPreprocessingBenchmarks*' '*HaarDetectionBenchmarks*'
-           '*ModelStageBenchmarks*' '*RecognizeBenchmarks*' '*MatMulFloorBenchmarks*')
+           '*ModelStageBenchmarks*' '*RecognizeBenchmarks*' '*MatMulFloorBenchmarks*' '*StreamingBenchmarks.EndOfRecordingToResult*')
 fi
 start=$(date +%s)
 NEUROSYNC_MODELS="$MODELS" dotnet run -c Release --no-build --project benchmarks/NeuroSync.Benchmarks -- \
@@ -117,7 +117,7 @@ LOAD_END="$(load)"
 echo "== load after the run: $LOAD_END"
 echo
 "$PY" tools/bench/compare_table.py --reference "$OUT/pytorch.json" --bdn "$OUT/bdn-fp32/results" "${INT8_ARGS[@]}" \
-  --flops "$OUT/flops.json" --commit "$COMMIT" --suite-seconds "$suite" \
+  --flops "$OUT/flops.json" --commit "$COMMIT" --suite-seconds "$suite" --models-name "$(basename "$MODELS")" \
   --load "start $LOAD_START; PyTorch $LOAD_PY; NeuroSync $LOAD_NET; end $LOAD_END" | tee "$OUT/table.md"
 echo
 echo "== table saved as $OUT/table.md"

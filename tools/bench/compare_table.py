@@ -35,10 +35,17 @@ def load_bdn(folder: Optional[Path]) -> Tuple[Dict[str, dict], dict]:
             s = b.get("Statistics")
             if not s:
                 continue
-            rows[f"{b['Type']}.{b['Method']}"] = {
+            row = {
                 "min": s["Min"] / NS, "median": s["Median"] / NS, "max": s["Max"] / NS, "mean": s["Mean"] / NS,
                 "n": s["N"], "allocated": (b.get("Memory") or {}).get("BytesAllocatedPerOperation"),
                 "title": b.get("MethodTitle", b["Method"]).strip("'")}
+            key = f"{b['Type']}.{b['Method']}"
+            # A row per model set (StreamingBenchmarks): 'Type.Method@<model folder or manifest name>'; the plain key keeps
+            # the first, as for the classes without parameters.
+            params = b.get("Parameters") or ""
+            if params.startswith("ModelSet="):
+                rows[f"{key}@{Path(params[len('ModelSet='):]).name}"] = row
+            rows.setdefault(key, row)
     return rows, host
 
 
@@ -71,6 +78,8 @@ def main() -> int:
     ap.add_argument("--commit", default="unknown")
     ap.add_argument("--suite-seconds", type=float, help="wall time of the BenchmarkDotNet run, to print")
     ap.add_argument("--load", help="load averages seen during the run (from uptime), to print")
+    ap.add_argument("--models-name", default="neurosync-realsize",
+                    help="the model folder's name, which picks the StreamingBenchmarks row of that set")
     args = ap.parse_args()
 
     ref = json.loads(args.reference.read_text())
@@ -108,6 +117,10 @@ def main() -> int:
          "`ModelStageBenchmarks.Fusion`"),
         ("**End to end**: 7 s speech + 150 frames 640x480 with a face (15 sampled)", py.get("end_to_end"),
          n("RecognizeBenchmarks.SpeechAndFace"), "`RecognizeBenchmarks.SpeechAndFace`"),
+        ("**End of a 7 s recording to its result**: the original computes everything after the recording (its end to end);"
+         " NeuroSync streams the recording and has only the last window's audio path and fusion left",
+         py.get("end_to_end"), n(f"StreamingBenchmarks.EndOfRecordingToResult@{args.models_name}"),
+         "`StreamingBenchmarks.EndOfRecordingToResult`"),
     ]
 
     blas = ref["blas"]
