@@ -51,6 +51,18 @@ public sealed class EmotionStreamSessionExactnessTests
         // 7 s window, so the audio stays available) and a covered camera from 6 s to 7.5 s, which covers the 7 s window's
         // last second only. What matters is that the comparison above ran on windows of every kind the input has.
         Assert.Contains(updates, u => u.Prediction.Frames.Count > 0);
+
+        // Per-frame scores come from a per-frame classifier (the lite set's), as probabilities; the tiny set's encoder gives
+        // features, not scores.
+        StreamFace[] faces = [.. updates.SelectMany(u => u.Faces)];
+        if (set == "lite")
+        {
+            Assert.Contains(faces, f => f.Scores is { Count: 7 } p && Math.Abs(p.Sum() - 1f) < 1e-3f);
+        }
+        else
+        {
+            Assert.All(faces, f => Assert.Null(f.Scores));
+        }
     }
 
     private static async Task<List<EmotionUpdate>> ReadAllAsync(EmotionStreamSession session)
