@@ -12,8 +12,15 @@ public sealed class NeuroSyncOptions
     /// <summary>The configuration section <c>AddNeuroSync(IConfiguration)</c> reads when given a whole configuration.</summary>
     public const string SectionName = "NeuroSync";
 
-    /// <summary>Gets or sets the model folder (holding <c>neurosync.json</c>), or a manifest file in one such as <c>neurosync.int8.json</c>. Required.</summary>
+    /// <summary>Gets or sets the model folder (holding <c>neurosync.json</c>), or a manifest file in one such as
+    /// <c>neurosync.int8.json</c>. When neither it nor <see cref="ModelSet"/> is set, the only model set under the
+    /// application's <c>models</c> folder is used (where a model-set package such as <c>NeuroSync.Models.Lite</c> puts it).</summary>
     public string? ModelPath { get; set; }
+
+    /// <summary>Gets or sets the name of a model set under the application's <c>models</c> folder, such as <c>lite</c>
+    /// (copied there by the <c>NeuroSync.Models.Lite</c> package); for when several are there. Ignored when
+    /// <see cref="ModelPath"/> is set.</summary>
+    public string? ModelSet { get; set; }
 
     /// <summary>Gets or sets ONNX Runtime session settings (threads, graph optimisation, execution provider).</summary>
     public OnnxRuntimeOptions OnnxRuntime { get; set; } = new();

@@ -12,20 +12,14 @@ internal sealed class NeuroSyncOptionsValidator : IValidateOptions<NeuroSyncOpti
     {
         var failures = new List<string>();
         const string Prefix = NeuroSyncOptions.SectionName;
-        if (string.IsNullOrWhiteSpace(options.ModelPath))
+        try
         {
-            failures.Add($"{Prefix}:ModelPath: expected the path of a model folder (with neurosync.json), found none.");
+            ModelSetLoader.Load(ModelSetLocation.Resolve(options, AppContext.BaseDirectory));
         }
-        else
+        catch (ModelMismatchException ex)
         {
-            try
-            {
-                ModelSetLoader.Load(options.ModelPath);
-            }
-            catch (ModelMismatchException ex)
-            {
-                failures.Add($"{Prefix}:ModelPath: {ex.Message}");
-            }
+            // The location's own messages name their key; the loader's are about the folder ModelPath (or the set) gave.
+            failures.Add(ex.Message.StartsWith(Prefix, StringComparison.Ordinal) ? ex.Message : $"{Prefix}:{(string.IsNullOrWhiteSpace(options.ModelPath) ? "ModelSet" : "ModelPath")}: {ex.Message}");
         }
 
         if (options.ModalityScheduling is { } scheduling && !Enum.IsDefined(scheduling))

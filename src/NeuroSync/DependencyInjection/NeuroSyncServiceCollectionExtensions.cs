@@ -13,9 +13,18 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers NeuroSync in a service collection.</summary>
 public static class NeuroSyncServiceCollectionExtensions
 {
+    /// <summary>Adds NeuroSync with the model set a model-set package put in the application's output (for example
+    /// <c>NeuroSync.Models.Lite</c>, found as <c>models/lite</c> under <see cref="AppContext.BaseDirectory"/>) and the default
+    /// options.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns>A builder to replace parts.</returns>
+    /// <remarks>With no model-set package, the host fails at start with a message naming the package to add.</remarks>
+    public static NeuroSyncBuilder AddNeuroSync(this IServiceCollection services) => services.AddNeuroSync(static _ => { });
+
     /// <summary>Adds NeuroSync, configured in code.</summary>
     /// <param name="services">The service collection.</param>
-    /// <param name="configure">Sets the options; at least <see cref="NeuroSyncOptions.ModelPath"/>.</param>
+    /// <param name="configure">Sets the options: <see cref="NeuroSyncOptions.ModelPath"/>, or <see cref="NeuroSyncOptions.ModelSet"/>,
+    /// or neither for the only model set a model-set package put in the application's output.</param>
     /// <returns>A builder to replace parts.</returns>
     /// <remarks>
     /// Registers singletons with TryAdd semantics, so a part registered earlier is kept: <see cref="IEmotionRecognizer"/>,
@@ -48,7 +57,7 @@ public static class NeuroSyncServiceCollectionExtensions
         services.AddOptions<NeuroSyncOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NeuroSyncOptions>, NeuroSyncOptionsValidator>());
 
-        services.TryAddSingleton(sp => ModelSetLoader.Load(Options(sp).ModelPath!));
+        services.TryAddSingleton(sp => ModelSetLoader.Load(ModelSetLocation.Resolve(Options(sp), AppContext.BaseDirectory)));
         services.TryAddSingleton(sp => ModelSetParts.AudioEncoder(sp.GetRequiredService<ModelSet>(), Options(sp).OnnxRuntime));
         services.TryAddSingleton(sp => ModelSetParts.VisualEncoder(sp.GetRequiredService<ModelSet>(), Options(sp).OnnxRuntime));
         services.TryAddSingleton(sp => ModelSetParts.Fusion(sp.GetRequiredService<ModelSet>(), Options(sp).OnnxRuntime));

@@ -171,6 +171,41 @@ public sealed class EmotionStreamSession : IAsyncDisposable
         await reached.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Writes one frame, waiting for room in the backlog instead of dropping it: for a file, where nothing should
+    /// be lost and the reader may wait. The stream takes the image, as <see cref="TryWriteFrame"/> does.</summary>
+    /// <param name="image">The frame's pixels; not to be used by the caller afterwards.</param>
+    /// <param name="timestamp">The frame's time on the stream's clock; not before the previous frame's.</param>
+    /// <param name="cancellationToken">Cancels waiting for room (the image is then disposed).</param>
+    /// <returns>A task that completes when the frame is queued.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="image"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timestamp"/> is negative.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="Complete"/> was called, or the stream failed.</exception>
+    /// <exception cref="ObjectDisposedException">The stream is disposed.</exception>
+    public async ValueTask WriteFrameAsync(Image<Rgb24> image, TimeSpan timestamp, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (timestamp < TimeSpan.Zero)
+        {
+            image.Dispose();
+            throw new ArgumentOutOfRangeException(nameof(timestamp), timestamp, "Frame timestamp: expected 0 or later.");
+        }
+
+        lock (_writeLock)
+        {
+            ThrowIfClosed(image);
+        }
+
+        try
+        {
+            await _input.Writer.WriteAsync(new StreamInput.Frame(image, timestamp, Stopwatch.GetTimestamp()), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ChannelClosedException or OperationCanceledException)
+        {
+            image.Dispose();
+            throw ex is ChannelClosedException closed ? Closed(closed) : ex;
+        }
+    }
+
     /// <summary>Ends the input: the stream judges what is left, sends a final update (<see cref="EmotionUpdate.IsFinal"/>) and
     /// ends <see cref="ReadUpdatesAsync"/>. Later calls do nothing.</summary>
     public void Complete()

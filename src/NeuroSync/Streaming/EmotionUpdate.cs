@@ -13,8 +13,8 @@ public sealed class EmotionUpdate
     /// <summary>Gets the start of the judged window, in stream time (0 is the first sample or frame).</summary>
     public required TimeSpan WindowStart { get; init; }
 
-    /// <summary>Gets the end of the judged window (exclusive), in stream time: a multiple of the hop, or the end of the input
-    /// for the final update.</summary>
+    /// <summary>Gets the end of the judged window (exclusive), in stream time: always a multiple of the hop; for the final
+    /// update, the first one at or after the end of the input (the window holds the input's last part, and nothing after it).</summary>
     public required TimeSpan WindowEnd { get; init; }
 
     /// <summary>Gets the prediction for the window; in <see cref="RecognitionMode.Original"/> it equals

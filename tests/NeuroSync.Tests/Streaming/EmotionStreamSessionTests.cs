@@ -169,9 +169,13 @@ public sealed class EmotionStreamSessionTests
         }
 
         Assert.Equal(4, accepted);
+        // A frame written to wait for room waits, as audio does, and is not dropped.
+        Task waitingFrame = session.WriteFrameAsync(new Image<Rgb24>(32, 24, new Rgb24(120, 110, 100)), TimeSpan.FromMilliseconds(1500)).AsTask();
         Task moreAudio = session.WriteAudioAsync(Tone(2), Rate).AsTask();
+        Assert.False(waitingFrame.IsCompleted);
         Assert.False(moreAudio.IsCompleted);
         gate.SetResult();
+        await waitingFrame.WaitAsync(Hang);
         await moreAudio.WaitAsync(Hang);
         session.Complete();
         List<EmotionUpdate> updates = await reading.WaitAsync(Hang);
@@ -180,7 +184,7 @@ public sealed class EmotionStreamSessionTests
         Assert.Equal(refused, session.DroppedFrames);
         // Every second of audio was judged: the last window ends at 3 s.
         Assert.Equal(TimeSpan.FromSeconds(3), updates[^1].WindowEnd);
-        Assert.Equal(accepted, updates.Sum(u => u.Faces.Count));
+        Assert.Equal(accepted + 1, updates.Sum(u => u.Faces.Count));
     }
 
     [Fact]
@@ -348,6 +352,9 @@ public sealed class EmotionStreamSessionTests
         Assert.Throws<NotSupportedException>(() => bare.OpenStream());
         Assert.Throws<ArgumentOutOfRangeException>(() => inner.OpenStream(new StreamOptions { Hop = TimeSpan.FromMilliseconds(10) }));
         Assert.Throws<ArgumentOutOfRangeException>(() => inner.OpenStream(new StreamOptions { Window = TimeSpan.FromMilliseconds(500) }));
+        // The default window is the set's clip length (7 s), and a hop longer than the window would leave input unjudged.
+        var hop = Assert.Throws<ArgumentOutOfRangeException>(() => inner.OpenStream(new StreamOptions { Hop = TimeSpan.FromSeconds(10) }));
+        Assert.Contains("clip length", hop.Message, StringComparison.Ordinal);
     }
 
     internal static float[] Tone(double seconds, int rate = Rate)
