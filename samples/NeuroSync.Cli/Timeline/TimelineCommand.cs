@@ -114,6 +114,7 @@ internal static class TimelineCommand
             var progress = new ProgressDisplay(error, total, ProgressDisplay.IsTerminal(error), "analyze", "windows", countsFailures: false);
 
             bool complete = true;
+            int dropped;
             // Updates wait for the reader up to MaxPendingUpdates; keep the input within half as many hops of the reader.
             var feeder = new StreamFeeder(window + (hop * (options.MaxPendingUpdates / 2)));
             await using (EmotionStreamSession session = recognizer.OpenStream(options))
@@ -165,9 +166,12 @@ internal static class TimelineCommand
                 {
                     complete = false;
                 }
+
+                // The stream counts every refusal as a dropped frame; the feeder wrote each of them again.
+                dropped = Math.Max(0, session.DroppedFrames - feeder.Refusals);
             }
 
-            TimelineSummaryReport summary = rows.Summarise(input, modelSet, mode, hop, window, complete);
+            TimelineSummaryReport summary = rows.Summarise(input, modelSet, mode, hop, window, complete, dropped);
             if (table)
             {
                 output.WriteLine();

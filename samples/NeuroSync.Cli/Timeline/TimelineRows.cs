@@ -39,7 +39,7 @@ internal sealed class TimelineRows
     public TimelineWindowReport? Add(EmotionUpdate update, int refusals, TimeSpan? inputEnd = null)
     {
         // Frames refused and written again are not lost: take them off this update's count, as far as it goes (a refusal
-        // counted here after the stream counted it goes off a later update's).
+        // the feeder had not counted yet when this update came goes off a later update's; the summary's total is exact).
         int dropped = update.DroppedFrames;
         int uncounted = Math.Min(dropped, refusals - _refusalsCounted);
         _refusalsCounted += uncounted;
@@ -69,8 +69,10 @@ internal sealed class TimelineRows
     /// <param name="hop">The hop.</param>
     /// <param name="window">The window.</param>
     /// <param name="complete">Whether the whole recording was read.</param>
+    /// <param name="droppedFrames">The frames the stream lost in all, when known exactly (the stream's count less the
+    /// refusals written again); otherwise the rows' sum.</param>
     /// <returns>The summary.</returns>
-    public TimelineSummaryReport Summarise(string input, string modelSet, string mode, TimeSpan hop, TimeSpan window, bool complete)
+    public TimelineSummaryReport Summarise(string input, string modelSet, string mode, TimeSpan hop, TimeSpan window, bool complete, int? droppedFrames = null)
     {
         var windows = new Dictionary<string, int>(StringComparer.Ordinal);
         var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -112,7 +114,7 @@ internal sealed class TimelineRows
             Math.Round(previous, 6),
             dominant,
             labels,
-            _dropped,
+            droppedFrames ?? _dropped,
             _skipped);
     }
 }
