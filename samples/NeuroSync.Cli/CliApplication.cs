@@ -95,7 +95,7 @@ internal static class CliApplication
             DetectFacesCommand.Create(output),
             PreprocessAudioCommand.Create(output),
             PreprocessFramesCommand.Create(output),
-            AnalyzeCommand.Create(output),
+            AnalyzeCommand.Create(output, error),
             EvaluateCommand.Create(output, error),
             DemoCommand.Create(output),
         };

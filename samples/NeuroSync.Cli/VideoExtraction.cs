@@ -57,6 +57,49 @@ internal sealed class VideoExtraction : IDisposable
         return null;
     }
 
+    /// <summary>Finds <c>ffmpeg</c> on <c>PATH</c> for a video file, or says what to install.</summary>
+    /// <param name="file">The video file, for the message.</param>
+    /// <returns>The full path of the executable.</returns>
+    /// <exception cref="CliInputException">ffmpeg is not on PATH.</exception>
+    public static string RequireFfmpeg(string file) => FindFfmpeg(Environment.GetEnvironmentVariable("PATH")) ?? throw new CliInputException(
+        $"--video '{file}': expected ffmpeg on PATH to decode it, found none. Install ffmpeg (Debian: apt-get install ffmpeg), or extract the frames "
+        + "and a WAV yourself and pass them with --frames and --audio.");
+
+    /// <summary>Starts ffmpeg with redirected standard streams and the options every call uses (no stdin, no banner,
+    /// no statistics, overwrite).</summary>
+    /// <param name="ffmpeg">The executable.</param>
+    /// <param name="arguments">The arguments after those options.</param>
+    /// <param name="logLevel">ffmpeg's <c>-loglevel</c>: <c>error</c>, or <c>info</c> to read what filters such as <c>showinfo</c> print.</param>
+    /// <returns>The started process, to dispose.</returns>
+    /// <exception cref="CliInputException">The executable cannot be started.</exception>
+    public static Process Start(string ffmpeg, IEnumerable<string> arguments, string logLevel = "error")
+    {
+        var start = new ProcessStartInfo(ffmpeg)
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in (string[])["-nostdin", "-hide_banner", "-nostats", "-loglevel", logLevel, "-y", .. arguments])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = new Process { StartInfo = start };
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception ex)
+        {
+            process.Dispose();
+            throw new CliInputException($"--video: expected to start ffmpeg ({ffmpeg}), found it cannot run: {ex.Message}");
+        }
+
+        return process;
+    }
+
     /// <summary>Extracts a video's sampled frames and its audio.</summary>
     /// <param name="file">The video file, known to exist.</param>
     /// <param name="frameStride">Every how many frames one is sampled.</param>
@@ -66,9 +109,7 @@ internal sealed class VideoExtraction : IDisposable
     /// <exception cref="CliInputException">ffmpeg is not on PATH, or cannot read the file.</exception>
     public static async Task<VideoExtraction> ExtractAsync(string file, int frameStride, int maxSampledFrames, CancellationToken cancellationToken)
     {
-        string ffmpeg = FindFfmpeg(Environment.GetEnvironmentVariable("PATH")) ?? throw new CliInputException(
-            $"--video '{file}': expected ffmpeg on PATH to decode it, found none. Install ffmpeg (Debian: apt-get install ffmpeg), or extract the frames "
-            + "and a WAV yourself and pass them with --frames and --audio.");
+        string ffmpeg = RequireFfmpeg(file);
 
         // Created readable by this user only, so other users cannot read or swap the extracted frames.
         string folder = Directory.CreateTempSubdirectory("neurosync-video-").FullName;
@@ -113,28 +154,7 @@ internal sealed class VideoExtraction : IDisposable
     /// <returns><see langword="false"/> when the stream asked for does not exist and <paramref name="allowNoStream"/> is set.</returns>
     private static async Task<bool> RunAsync(string ffmpeg, string[] arguments, string file, bool allowNoStream, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(ffmpeg)
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in (string[])["-nostdin", "-hide_banner", "-loglevel", "error", "-y", .. arguments])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = new Process { StartInfo = start };
-        try
-        {
-            process.Start();
-        }
-        catch (Win32Exception ex)
-        {
-            throw new CliInputException($"--video: expected to start ffmpeg ({ffmpeg}), found it cannot run: {ex.Message}");
-        }
-
+        using Process process = Start(ffmpeg, arguments);
         Task<string> errors = process.StandardError.ReadToEndAsync(cancellationToken);
         Task<string> output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         try

@@ -3,14 +3,15 @@ using System.Globalization;
 using System.Text.Json;
 using NeuroSync.Audio;
 using NeuroSync.Cli.Output;
+using NeuroSync.Cli.Timeline;
 using NeuroSync.Vision;
 
 namespace NeuroSync.Cli.Commands;
 
 /// <summary>
-/// <c>neurosync analyze --models &lt;folder&gt; [--audio &lt;in.wav&gt;] [--frames &lt;image-or-folder&gt;] [--json]</c>: the whole
+/// <c>neurosync analyze --models &lt;folder&gt; [--audio &lt;in.wav&gt;] [--frames &lt;image-or-folder&gt;] [--json [out.json]]</c>: the whole
 /// pipeline (front-ends, the model set's encoders or classifiers, fusion) on one clip, with the prediction, the modality
-/// mask and the time per stage.
+/// mask and the time per stage. With <c>--timeline</c>, a whole recording window by window (<see cref="TimelineCommand"/>).
 /// </summary>
 internal static class AnalyzeCommand
 {
@@ -22,8 +23,9 @@ internal static class AnalyzeCommand
 
     /// <summary>Creates the command.</summary>
     /// <param name="output">Where results go.</param>
+    /// <param name="error">Where the progress of <c>--timeline</c> goes.</param>
     /// <returns>The command.</returns>
-    public static Command Create(TextWriter output)
+    public static Command Create(TextWriter output, TextWriter error)
     {
         var models = new Option<string>("--models", "-m")
         {
@@ -36,7 +38,8 @@ internal static class AnalyzeCommand
         };
         var audio = new Option<string?>("--audio", "-a")
         {
-            Description = "The clip's sound: a WAV file (PCM 8/16/24/32-bit or 32-bit float, any rate and channel count; the first 7 s are used).",
+            Description = "The clip's sound: a WAV file (PCM 8/16/24/32-bit or 32-bit float, any rate and channel count; the first 7 s are used, "
+                + "or all of it with --timeline).",
             HelpName = "in.wav",
         };
         var frames = new Option<string?>("--frames", "-f")
@@ -44,23 +47,68 @@ internal static class AnalyzeCommand
             Description = "The clip's video: a folder whose image files are taken in name order as consecutive frames, or one image (a still). "
                 + "The pipeline samples every n-th frame, n being the model set's stride: 1 for models/lite; 10 for the original's models, "
                 + "so 25 images give frames 10 and 20, and a folder of fewer than 10 gives none: the video then counts as 'no frames'. "
-                + "One image is a still: it is repeated stride times, so it is sampled exactly once.",
+                + "One image is a still: it is repeated stride times, so it is sampled exactly once. "
+                + "With --timeline: a folder of frames, the k-th image (from 0) at k/N seconds, N given by --fps.",
             HelpName = "image-or-folder",
         };
         var video = new Option<string?>("--video")
         {
             Description = "The clip as one video file (any format ffmpeg reads; needs ffmpeg on PATH): its sampled frames and its sound, "
                 + "converted to 16 kHz mono as the original did, are extracted into a private temporary folder that is deleted afterwards. "
-                + "Instead of --audio and --frames.",
+                + "Instead of --audio and --frames. With --timeline the whole file is streamed from ffmpeg instead (nothing is written to disk).",
             HelpName = "file",
         };
+        var timeline = new Option<bool>("--timeline")
+        {
+            Description = "Analyse the whole recording (--video, or --frames with --fps and an optional --audio) window by window through the streaming API, "
+                + "reading it incrementally in time order: one row per window (a table; JSON lines with --json; CSV with --csv), then a summary "
+                + "(the dominant label, the time each label held). Progress on stderr; Ctrl+C stops and reports what was read.",
+        };
+        var hop = new Option<double>("--hop")
+        {
+            Description = "With --timeline: the time between windows, in seconds (0.1 to 60; default 1). Each row judges the window ending at a multiple of it.",
+            HelpName = "seconds",
+            DefaultValueFactory = _ => 1,
+        };
+        var window = new Option<double?>("--window")
+        {
+            Description = "With --timeline: the length of each window, in seconds (the hop to 60; default: the model set's clip length, 7 s). "
+                + "A short window follows changes closely; a long one holds more evidence.",
+            HelpName = "seconds",
+        };
+        var fps = new Option<double?>("--fps")
+        {
+            Description = "With --timeline: the frame rate of --frames (required there); with --video, a rate to resample the video to first "
+                + "(fewer frames to analyse; default: every frame at its own time).",
+            HelpName = "N",
+        };
+        var json = new Option<string?>("--json")
+        {
+            Description = "Print JSON (camelCase) instead of text: one document, or with --timeline one line per window and a last summary line. "
+                + "Give a file to write it there instead of stdout (the text then still goes to stdout).",
+            HelpName = "out.json",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var csv = new Option<string?>("--csv")
+        {
+            Description = "With --timeline: write the rows as CSV (a header line; the JSON rows' fields, flattened) to stdout or to the file given. "
+                + "On stdout the summary goes to stderr.",
+            HelpName = "out.csv",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var plot = new Option<string?>("--plot")
+        {
+            Description = "With --timeline: draw the scores over time (one line per label, a legend) with the stretches where a modality was not usable "
+                + "(silent, no speech, no face, covered, too dark, missing) shaded, as an SVG file.",
+            HelpName = "timeline.svg",
+        };
         Option<string> mode = CommonOptions.Mode();
-        Option<bool> json = CommonOptions.Json();
         var command = new Command(
             "analyze",
             "Recognise the emotion in a clip (voice, frames or both) with a model set on ONNX Runtime: the front-ends, the set's encoders or "
             + "classifiers, and its fusion (a trained head, or late fusion). "
-            + "Prints the label, the score of every label, which modalities could be used, how much each moved the result, and the time per stage.")
+            + "Prints the label, the score of every label, which modalities could be used, how much each moved the result, and the time per stage. "
+            + "With --timeline, a whole recording window by window instead.")
         {
             models,
             audio,
@@ -68,18 +116,63 @@ internal static class AnalyzeCommand
             video,
             mode,
             json,
+            timeline,
+            hop,
+            window,
+            fps,
+            csv,
+            plot,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetRequiredValue(models),
-            parse.GetValue(audio),
-            parse.GetValue(frames),
-            parse.GetValue(video),
-            parse.GetRequiredValue(mode),
-            parse.GetValue(json),
-            output,
-            cancellationToken));
+        command.SetAction((parse, cancellationToken) =>
+        {
+            string? jsonTarget = Target(parse, json);
+            if (parse.GetValue(timeline))
+            {
+                return TimelineCommand.RunAsync(
+                    new TimelineSettings(
+                        parse.GetRequiredValue(models),
+                        parse.GetRequiredValue(mode),
+                        parse.GetValue(video),
+                        parse.GetValue(audio),
+                        parse.GetValue(frames),
+                        parse.GetValue(fps),
+                        parse.GetValue(hop),
+                        parse.GetValue(window),
+                        jsonTarget,
+                        Target(parse, csv),
+                        parse.GetValue(plot)),
+                    output,
+                    error,
+                    cancellationToken);
+            }
+
+            foreach (Option only in (Option[])[hop, window, fps, csv, plot])
+            {
+                if (parse.GetResult(only) is { Implicit: false })
+                {
+                    throw new CliUsageException($"{only.Name}: expected --timeline with it, found none.");
+                }
+            }
+
+            return RunAsync(
+                parse.GetRequiredValue(models),
+                parse.GetValue(audio),
+                parse.GetValue(frames),
+                parse.GetValue(video),
+                parse.GetRequiredValue(mode),
+                jsonTarget,
+                output,
+                cancellationToken);
+        });
         return command;
     }
+
+    /// <summary>Reads an output option that takes an optional file: absent, on stdout (no value, or <c>-</c>), or a file.</summary>
+    /// <param name="parse">The parse result.</param>
+    /// <param name="option">The option.</param>
+    /// <returns><see langword="null"/>, <see cref="TimelineSettings.Stdout"/> or the path.</returns>
+    private static string? Target(ParseResult parse, Option<string?> option) =>
+        parse.GetResult(option) is null ? null : parse.GetValue(option) ?? TimelineSettings.Stdout;
 
     /// <summary>Reads a WAV file, naming the file in any error.</summary>
     /// <param name="path">The path given on the command line.</param>
@@ -172,13 +265,18 @@ internal static class AnalyzeCommand
         frames.Preload(Enumerable.Range(1, frames.Count / stride).Select(k => (k * stride) - 1));
 
     private static async Task<int> RunAsync(
-        string models, string? audioPath, string? framesPath, string? videoPath, string mode, bool json, TextWriter output, CancellationToken cancellationToken)
+        string models, string? audioPath, string? framesPath, string? videoPath, string mode, string? json, TextWriter output, CancellationToken cancellationToken)
     {
         // System.CommandLine starts watching for Ctrl+C once the action returns its task; yield so that happens before the slow part.
         await Task.Yield();
         if (models.Length == 0)
         {
             throw new CliUsageException("--models: expected a model folder, found an empty string.");
+        }
+
+        if (json is not null && json != TimelineSettings.Stdout)
+        {
+            OutputPaths.RequireFilePath("--json", json);
         }
 
         if (videoPath is not null)
@@ -228,7 +326,7 @@ internal static class AnalyzeCommand
         return await AnalyzeAsync(recognizer, models, mode, clip, audioPath, frames, framesSource, json, output, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<int> RunOnVideoAsync(string models, string videoPath, string mode, bool json, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<int> RunOnVideoAsync(string models, string videoPath, string mode, string? json, TextWriter output, CancellationToken cancellationToken)
     {
         // The file first: a typo in a path should not wait for the models to load.
         string file = InputPaths.RequireFile(videoPath, "Video");
@@ -249,7 +347,7 @@ internal static class AnalyzeCommand
         string? audioPath,
         ClipFrames? frames,
         string? framesSource,
-        bool json,
+        string? json,
         TextWriter output,
         CancellationToken cancellationToken)
     {
@@ -262,10 +360,16 @@ internal static class AnalyzeCommand
         cancellationToken.ThrowIfCancellationRequested();
 
         EmotionPrediction prediction = await recognizer.RecognizeAsync(new EmotionInput { Audio = clip, Frames = frames }, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (json)
+        if (json is not null)
         {
-            output.WriteLine(JsonSerializer.Serialize(PredictionReport.From(prediction), CliJsonContext.Default.PredictionReport));
-            return ExitCodes.Success;
+            string document = JsonSerializer.Serialize(PredictionReport.From(prediction), CliJsonContext.Default.PredictionReport);
+            if (json == TimelineSettings.Stdout)
+            {
+                output.WriteLine(document);
+                return ExitCodes.Success;
+            }
+
+            OutputPaths.Write("--json", json, () => File.WriteAllText(json, document + Environment.NewLine));
         }
 
         var metadata = recognizer.GetService(typeof(EmotionRecognizerMetadata)) as EmotionRecognizerMetadata;

@@ -126,7 +126,7 @@ internal static class EvaluateCommand
         cancellationToken.ThrowIfCancellationRequested();
         LabelledDataSet items = Map(mapping, dataSet, recognizer.Labels, error);
 
-        var progress = new EvaluationProgress(error, items.Items.Count, EvaluationProgress.IsTerminal(error));
+        var progress = new ProgressDisplay(error, items.Items.Count, ProgressDisplay.IsTerminal(error));
         long start = Stopwatch.GetTimestamp();
         ItemResult?[] results = await new ItemRunner(recognizer, kind).RunAsync(
             items.Items,
@@ -138,7 +138,7 @@ internal static class EvaluateCommand
                     progress.WriteLine($"{CliApplication.Name}: failed: {dataSet.Name}, line {result.Item.Line} (file '{result.Item.File}'): {result.Error}");
                 }
 
-                progress.ItemDone(result.Error is not null);
+                progress.Advance(result.Error is not null);
                 itemDone?.Invoke(result);
             },
             cancellationToken).ConfigureAwait(false);

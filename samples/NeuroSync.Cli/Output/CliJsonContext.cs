@@ -9,4 +9,6 @@ namespace NeuroSync.Cli.Output;
 [JsonSerializable(typeof(FramesReport))]
 [JsonSerializable(typeof(PredictionReport))]
 [JsonSerializable(typeof(EvaluationReport))]
+[JsonSerializable(typeof(TimelineWindowReport))]
+[JsonSerializable(typeof(TimelineSummaryReport))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

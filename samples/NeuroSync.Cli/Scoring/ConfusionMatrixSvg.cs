@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Xml;
 using NeuroSync.Cli.Output;
+using static NeuroSync.Cli.Output.SvgElements;
 
 namespace NeuroSync.Cli.Scoring;
 
@@ -9,7 +10,7 @@ namespace NeuroSync.Cli.Scoring;
 /// the count's share of its row (so a rare label's row reads as clearly as a frequent one's), gold labels down the left,
 /// predicted labels across the top, the columns for labels outside the label set set apart by a gap.
 /// </summary>
-/// <remarks>Written with <see cref="XmlWriter"/>, which escapes every label, so any label text gives well-formed XML.</remarks>
+/// <remarks>Written with <see cref="SvgElements"/> (an <see cref="XmlWriter"/>, which escapes every label, so any label text gives well-formed XML).</remarks>
 internal static class ConfusionMatrixSvg
 {
     private const int Cell = 52;
@@ -17,7 +18,6 @@ internal static class ConfusionMatrixSvg
     private const double CharWidth = FontSize * 0.62; // a generous average advance for sans-serif, so labels never clip
     private const int ExtraGap = 10;
     private const int Margin = 16;
-    private const string Ink = "#222222";
 
     /// <summary>Writes the SVG document.</summary>
     /// <param name="writer">Where to write it.</param>
@@ -40,18 +40,8 @@ internal static class ConfusionMatrixSvg
         int width = Math.Max(left + matrixWidth + Math.Max(8 + supportWidth, columnLabelHeight) + Margin, Margin + (int)Math.Ceiling(Math.Max(title.Length, subtitle.Length) * CharWidth) + Margin);
         int height = top + (rows * Cell) + Margin;
 
-        var settings = new XmlWriterSettings { Indent = true, OmitXmlDeclaration = false, CloseOutput = false };
-        using XmlWriter xml = XmlWriter.Create(writer, settings);
-        const string Svg = "http://www.w3.org/2000/svg";
-        xml.WriteStartElement("svg", Svg);
-        Attribute(xml, "width", width);
-        Attribute(xml, "height", height);
-        xml.WriteAttributeString("viewBox", Invariant($"0 0 {width} {height}"));
-        xml.WriteAttributeString("font-family", "DejaVu Sans, Arial, Helvetica, sans-serif");
-        Attribute(xml, "font-size", FontSize);
-        xml.WriteAttributeString("fill", Ink);
-
-        Rect(xml, 0, 0, width, height, "#ffffff", stroke: null);
+        using XmlWriter xml = SvgElements.Create(writer);
+        SvgElements.StartDocument(xml, width, height, FontSize);
         Text(xml, Margin, Margin + FontSize + 2, title, "start", bold: true);
         Text(xml, Margin, Margin + (2 * FontSize) + 10, subtitle, "start");
 
@@ -93,7 +83,7 @@ internal static class ConfusionMatrixSvg
             Rect(xml, ColumnX(left, rows, r), top + (r * Cell), Cell, Cell, "none", stroke: Ink);
         }
 
-        xml.WriteEndElement();
+        SvgElements.EndDocument(xml);
     }
 
     private static double ColumnX(int left, int goldColumns, int column) => left + (column * Cell) + (column >= goldColumns ? ExtraGap : 0);
@@ -105,55 +95,4 @@ internal static class ConfusionMatrixSvg
         double t = Math.Clamp(share, 0, 1);
         return Invariant($"#{Mix(0xf7, 0x08, t):x2}{Mix(0xfb, 0x30, t):x2}{Mix(0xff, 0x6b, t):x2}");
     }
-
-    private static void Rect(XmlWriter xml, double x, double y, double width, double height, string fill, string? stroke)
-    {
-        xml.WriteStartElement("rect");
-        Attribute(xml, "x", x);
-        Attribute(xml, "y", y);
-        Attribute(xml, "width", width);
-        Attribute(xml, "height", height);
-        xml.WriteAttributeString("fill", fill);
-        if (stroke is not null)
-        {
-            xml.WriteAttributeString("stroke", stroke);
-        }
-
-        xml.WriteEndElement();
-    }
-
-    private static void Text(
-        XmlWriter xml, double x, double y, string text, string anchor, bool bold = false, bool italic = false, string? fill = null, string? transform = null)
-    {
-        xml.WriteStartElement("text");
-        Attribute(xml, "x", x);
-        Attribute(xml, "y", y);
-        xml.WriteAttributeString("text-anchor", anchor);
-        if (bold)
-        {
-            xml.WriteAttributeString("font-weight", "bold");
-        }
-
-        if (italic)
-        {
-            xml.WriteAttributeString("font-style", "italic");
-        }
-
-        if (fill is not null)
-        {
-            xml.WriteAttributeString("fill", fill);
-        }
-
-        if (transform is not null)
-        {
-            xml.WriteAttributeString("transform", transform);
-        }
-
-        xml.WriteString(text);
-        xml.WriteEndElement();
-    }
-
-    private static void Attribute(XmlWriter xml, string name, double value) => xml.WriteAttributeString(name, value.ToString("0.#", CultureInfo.InvariantCulture));
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -86,6 +86,30 @@ public sealed class CliTests
     }
 
     [Fact]
+    public void AnalyzeJson_ToAFile_WritesTheDocumentThere_AndTheTextToStdout()
+    {
+        string work = Directory.CreateTempSubdirectory("neurosync-cli-test-").FullName;
+        try
+        {
+            string json = Path.Combine(work, "prediction.json");
+
+            (int code, string output, string error) = Run("analyze", "--models", Assets.TinyModels, "--audio", Assets.SpeechWav, "--json", json);
+            (int stdoutCode, string stdout, _) = Run("analyze", "--models", Assets.TinyModels, "--audio", Assets.SpeechWav, "--json", "-");
+
+            Assert.True(code == 0, error);
+            Assert.Equal(0, stdoutCode);
+            Assert.Contains("Prediction: ", output, StringComparison.Ordinal);
+            using var written = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
+            using var printed = System.Text.Json.JsonDocument.Parse(stdout);
+            Assert.Equal(printed.RootElement.GetProperty("scores").GetRawText(), written.RootElement.GetProperty("scores").GetRawText());
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    [Fact]
     public void AnalyzeVideo_WithoutFfmpeg_SaysWhatToInstall()
     {
         // A child process whose PATH has no ffmpeg (the in-process CLI would read this process's PATH), run from the CLI's

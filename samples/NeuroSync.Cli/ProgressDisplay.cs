@@ -1,24 +1,29 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace NeuroSync.Cli.Scoring;
+namespace NeuroSync.Cli;
 
 /// <summary>
 /// Shows how far a run has got on stderr: a bar redrawn in place on a terminal, otherwise a plain line at each tenth of
-/// the items (a log file or a test then gets ten lines, not one per item or a screenful of carriage returns).
+/// the steps (a log file or a test then gets ten lines, not one per step or a screenful of carriage returns). Used by
+/// <c>evaluate</c> (one step per item) and <c>analyze --timeline</c> (one step per window).
 /// </summary>
-/// <remarks>Thread-safe: rows finish on any thread. Messages about single rows go through <see cref="WriteLine"/> so they
-/// never land in the middle of the bar.</remarks>
-internal sealed class EvaluationProgress
+/// <remarks>Thread-safe: steps finish on any thread. Messages go through <see cref="WriteLine(string)"/> (or
+/// <see cref="WriteLine(TextWriter, string)"/> for another writer on the same terminal) so they never land in the middle
+/// of the bar. More steps than <c>total</c> (an estimate that fell short) count as they come: the total grows with them.</remarks>
+internal sealed class ProgressDisplay
 {
     private const int BarWidth = 30;
     private static readonly TimeSpan RedrawInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly TextWriter _error;
-    private readonly int _total;
+    private readonly string _task;
+    private readonly string _unit;
+    private readonly bool _countsFailures;
     private readonly bool _interactive;
     private readonly Lock _lock = new();
     private readonly long _start = Stopwatch.GetTimestamp();
+    private int _total;
     private int _done;
     private int _failed;
     private int _lastTenth;
@@ -27,13 +32,19 @@ internal sealed class EvaluationProgress
 
     /// <summary>Creates a progress display.</summary>
     /// <param name="error">Where it goes (stderr).</param>
-    /// <param name="total">How many items the run has.</param>
+    /// <param name="total">How many steps the run has (at least 1 is assumed).</param>
     /// <param name="interactive">Whether <paramref name="error"/> is a terminal, so the bar can be redrawn in place.</param>
-    public EvaluationProgress(TextWriter error, int total, bool interactive)
+    /// <param name="task">What runs, after the command's name in the plain lines ("evaluate", "analyze").</param>
+    /// <param name="unit">What a step is, in the plural ("items", "windows").</param>
+    /// <param name="countsFailures">Whether steps can fail, so the display counts failures.</param>
+    public ProgressDisplay(TextWriter error, int total, bool interactive, string task = "evaluate", string unit = "items", bool countsFailures = true)
     {
         _error = error;
-        _total = total;
+        _total = Math.Max(total, 1);
         _interactive = interactive;
+        _task = task;
+        _unit = unit;
+        _countsFailures = countsFailures;
     }
 
     /// <summary>Tells whether a writer is this process's stderr on a terminal.</summary>
@@ -41,13 +52,14 @@ internal sealed class EvaluationProgress
     /// <returns><see langword="true"/> when a bar can be drawn.</returns>
     public static bool IsTerminal(TextWriter error) => ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
 
-    /// <summary>Counts one finished item and updates the display.</summary>
-    /// <param name="failed">Whether the item's input could not be read.</param>
-    public void ItemDone(bool failed)
+    /// <summary>Counts one finished step and updates the display.</summary>
+    /// <param name="failed">Whether the step failed (an item's input could not be read).</param>
+    public void Advance(bool failed = false)
     {
         lock (_lock)
         {
             _done++;
+            _total = Math.Max(_total, _done);
             _failed += failed ? 1 : 0;
             if (_interactive)
             {
@@ -65,19 +77,30 @@ internal sealed class EvaluationProgress
             if (tenth > _lastTenth)
             {
                 _lastTenth = tenth;
-                _error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{CliApplication.Name} evaluate: {_done}/{_total} items ({100L * _done / _total} %), {_failed} failed, {Elapsed():0.0} s"));
+                string failures = _countsFailures ? $", {_failed} failed" : string.Empty;
+                _error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{CliApplication.Name} {_task}: {_done}/{_total} {_unit} ({100L * _done / _total} %){failures}, {Elapsed():0.0} s"));
             }
         }
     }
 
     /// <summary>Writes a line about one item (a failure), keeping the bar below it.</summary>
     /// <param name="line">The line.</param>
-    public void WriteLine(string line)
+    public void WriteLine(string line) => WriteLine(_error, line);
+
+    /// <summary>Writes a line to another writer that may share the terminal (stdout), keeping the bar below it.</summary>
+    /// <param name="writer">Where the line goes.</param>
+    /// <param name="line">The line.</param>
+    public void WriteLine(TextWriter writer, string line)
     {
         lock (_lock)
         {
             ClearBar();
-            _error.WriteLine(line);
+            writer.WriteLine(line);
+            if (_interactive && !ReferenceEquals(writer, _error))
+            {
+                writer.Flush();
+            }
+
             if (_interactive && _done > 0)
             {
                 DrawBar();
@@ -104,7 +127,7 @@ internal sealed class EvaluationProgress
         string failed = _failed == 0 ? string.Empty : $", {_failed} failed";
         string bar = string.Create(
             CultureInfo.InvariantCulture,
-            $"\r[{new string('#', filled)}{new string('.', BarWidth - filled)}] {_done}/{_total} ({100L * _done / Math.Max(_total, 1)} %){failed}, {elapsed:0} s, about {left} left ");
+            $"\r[{new string('#', filled)}{new string('.', BarWidth - filled)}] {_done}/{_total} {_unit} ({100L * _done / Math.Max(_total, 1)} %){failed}, {elapsed:0} s, about {left} left ");
         _error.Write(bar.PadRight(_barLength + 1));
         _barLength = bar.Length;
         _error.Flush();
