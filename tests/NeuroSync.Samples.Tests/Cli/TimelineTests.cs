@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Xml.Linq;
 using NeuroSync.Cli;
-using NeuroSync.Cli.Output;
 using NeuroSync.Cli.Timeline;
 using NeuroSync.Samples.Tests.TestUtilities;
 
