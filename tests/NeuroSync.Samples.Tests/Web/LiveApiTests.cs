@@ -22,10 +22,10 @@ public sealed class LiveApiTests(LiveWebAppHost host, ITestOutputHelper output) 
     /// of ten. Nothing of a session should stay (that no stream object survives is checked exactly, with weak references),
     /// but the pools do: <c>ArrayPool.Shared</c>, which ImageSharp's decoder and the runtime use, keeps on every thread one
     /// array of each size it handed out and up to 32 per size per core, and a loaded machine adds thread-pool threads
-    /// between rounds (measured here: 1 to 8 MB after a second round on an idle machine, 21 MB when 10 threads were added;
-    /// a third and fourth round add under 2 MB each, so the pools level off). 32 MB allows for that; what ten 4-second
-    /// sessions allocate is larger (about 50 MB managed, plus every decoded frame in ImageSharp's unmanaged pool), so
-    /// keeping what passed through them would show.</summary>
+    /// between rounds. Measured on this 2-core machine under load: 3 to 8 MB after the second round, once 21 MB when ten
+    /// threads were added between the rounds; further rounds add under 2 MB each, so the pools level off. 32 MB allows
+    /// for that; the round allocates about 40 MB of managed memory (every JPEG, chunk and message, client and server) plus
+    /// every decoded frame in ImageSharp's unmanaged pool, so keeping what passed through the sessions would show.</summary>
     private const long RetainedBytesLimit = 32L * 1024 * 1024;
 
     [Fact]
