@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Options;
 using NeuroSync.DependencyInjection;
+using NeuroSync.Web.Live;
 
 namespace NeuroSync.Web;
 
-/// <summary>Builds the web sample: the page, <c>POST /api/predict</c> and <c>GET /api/info</c>, on NeuroSync through <c>AddNeuroSync</c>.</summary>
+/// <summary>Builds the web sample: the page, <c>POST /api/predict</c>, the live WebSocket <c>/api/live</c> and
+/// <c>GET /api/info</c>, on NeuroSync through <c>AddNeuroSync</c>.</summary>
 public static class NeuroSyncWebApp
 {
     /// <summary>The address the app listens on when neither <c>--urls</c> nor <c>ASPNETCORE_URLS</c> says otherwise: loopback only.</summary>
@@ -20,7 +22,8 @@ public static class NeuroSyncWebApp
     public const int RecordSeconds = 5;
 
     /// <summary>Creates the app, ready to run.</summary>
-    /// <param name="args">Command-line arguments: <c>--urls</c>, <c>--NeuroSync:ModelPath=...</c>, <c>--Upload:MaxRequestBytes=...</c>, ...</param>
+    /// <param name="args">Command-line arguments: <c>--urls</c>, <c>--NeuroSync:ModelPath=...</c>, <c>--Upload:MaxRequestBytes=...</c>,
+    /// <c>--Live:MaxSessions=...</c>, ...</param>
     /// <param name="configure">Changes to the builder before the app is built (tests use it to add loggers or replace parts).</param>
     /// <returns>The app.</returns>
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
@@ -44,6 +47,12 @@ public static class NeuroSyncWebApp
         builder.Services.AddSingleton<IValidateOptions<UploadLimits>, UploadLimitsValidator>();
         builder.Services.AddSingleton<ClipUploadReader>();
         builder.Services.AddSingleton<PredictEndpoint>();
+        builder.Services.AddOptions<LiveOptions>()
+            .Bind(builder.Configuration.GetSection(LiveOptions.SectionName))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<LiveOptions>, LiveOptionsValidator>();
+        builder.Services.AddSingleton<LiveSessionRegistry>();
+        builder.Services.AddSingleton<LiveEndpoint>();
 
         builder.Services.AddNeuroSync(builder.Configuration.GetSection(NeuroSyncOptions.SectionName))
             .UseLogging()
@@ -72,7 +81,9 @@ public static class NeuroSyncWebApp
         });
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseWebSockets();
         app.MapPost("/api/predict", (HttpContext context, PredictEndpoint endpoint) => endpoint.HandleAsync(context));
+        app.Map(LiveEndpoint.Path, (HttpContext context, LiveEndpoint endpoint) => endpoint.HandleAsync(context));
         app.MapGet("/api/info", (IEmotionRecognizer recognizer) => Results.Json(
             Info(recognizer),
             WebJsonContext.Default.InfoResponse));

@@ -1,6 +1,7 @@
-// NeuroSync browser demo. Captures in the browser so the server needs no video decoder: the microphone as PCM (Web Audio)
-// sent as a 16-bit WAV, the camera as JPEG frames taken every `frameStride`-th frame at the camera's frame rate (the
-// frames the pipeline samples), all in one multipart POST to /api/predict.
+// NeuroSync browser demo. Captures in the browser so the server needs no video decoder: the microphone as 16 kHz PCM
+// (an AudioWorklet, pcm-worklet.js), sent as a 16-bit WAV, the camera as JPEG frames taken every `frameStride`-th frame
+// at the camera's frame rate (the frames the pipeline samples), all in one multipart POST to /api/predict. The live mode
+// (live.js) streams the same microphone and camera over a WebSocket.
 'use strict';
 
 const el = (id) => document.getElementById(id);
@@ -8,7 +9,7 @@ const ui = {
   preview: el('preview'), start: el('start'), status: el('status'), progress: el('progress'),
   result: el('result'), label: el('label'), confidence: el('confidence'), mask: el('mask'), scores: el('scores'),
   contributions: el('contributions'), frames: el('frames'), latency: el('latency'), error: el('error'),
-  modelSet: el('model-set'), modelNote: el('model-note'),
+  modelSet: el('model-set'), modelNote: el('model-note'), liveStart: el('live-start'), liveStop: el('live-stop'),
 };
 
 let info = { frameStride: 10, recordSeconds: 5 };
@@ -32,7 +33,7 @@ async function init() {
     });
     ui.preview.srcObject = stream;
     await ui.preview.play();
-    ui.start.disabled = false;
+    setBusy(null);
     setStatus('Ready.');
   } catch (err) {
     showError(`Camera or microphone unavailable: ${err.message}. Allow access and reload the page.`);
@@ -42,37 +43,69 @@ async function init() {
 
 function setStatus(text) { ui.status.textContent = text; }
 
+// One capture at a time: the 5 s analysis (mode 'clip'), the live stream (mode 'live'), or none (null).
+function setBusy(mode) {
+  ui.start.disabled = mode !== null;
+  ui.liveStart.disabled = mode !== null;
+  ui.liveStop.disabled = mode !== 'live';
+}
+
 function showError(text) {
   ui.error.textContent = text;
   ui.error.hidden = false;
 }
 
-// Records the microphone through Web Audio for `seconds`; resolves with mono float samples and their rate.
-function recordAudio(seconds) {
-  const context = new AudioContext();
-  const source = context.createMediaStreamSource(stream);
-  // ScriptProcessorNode is deprecated but needs no separate worklet module and runs everywhere the demo is used.
-  const processor = context.createScriptProcessor(4096, 1, 1);
+// Opens the microphone as 16 kHz mono 16-bit PCM through the AudioWorklet of pcm-worklet.js. `onChunk(samples, time)` gets
+// each chunk of `chunkSamples` (Int16Array) with the AudioContext time of its first sample, once `start()` is called.
+async function openMicrophone(chunkSamples, onChunk) {
+  let context = new AudioContext({ sampleRate: 16000 });
+  let source;
+  try {
+    source = context.createMediaStreamSource(stream);
+  } catch {
+    // A browser that cannot connect a microphone to a 16 kHz context: capture at its own rate, the worklet resamples.
+    await context.close();
+    context = new AudioContext();
+    source = context.createMediaStreamSource(stream);
+  }
+
+  await context.audioWorklet.addModule('pcm-worklet.js');
+  const node = new AudioWorkletNode(context, 'pcm-chunker', {
+    numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [1],
+    processorOptions: { targetRate: 16000, chunkSamples },
+  });
+  node.port.onmessage = (event) => onChunk(event.data.samples, event.data.time);
+  // The node must reach the destination to be rendered; the gain of 0 keeps the microphone off the speakers.
   const silent = context.createGain();
   silent.gain.value = 0;
-  const chunks = [];
-  processor.onaudioprocess = (event) => chunks.push(new Float32Array(event.inputBuffer.getChannelData(0)));
-  source.connect(processor);
-  processor.connect(silent);
+  source.connect(node);
+  node.connect(silent);
   silent.connect(context.destination);
-  return context.resume().then(() => new Promise((resolve) => {
-    setTimeout(async () => {
-      processor.disconnect();
+  await context.resume();
+  return {
+    context,
+    start() { node.port.postMessage('start'); },
+    async close() {
+      node.port.postMessage('stop');
       source.disconnect();
-      const length = chunks.reduce((n, c) => n + c.length, 0);
-      const samples = new Float32Array(length);
-      let offset = 0;
-      for (const c of chunks) { samples.set(c, offset); offset += c.length; }
-      const sampleRate = context.sampleRate;
+      node.disconnect();
       await context.close();
-      resolve({ samples, sampleRate });
-    }, seconds * 1000);
-  }));
+    },
+  };
+}
+
+// Records the microphone for `seconds`; resolves with 16 kHz mono 16-bit samples.
+async function recordAudio(seconds) {
+  const chunks = [];
+  const microphone = await openMicrophone(1600, (samples) => chunks.push(samples));
+  microphone.start();
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  await microphone.close();
+  const length = chunks.reduce((n, c) => n + c.length, 0);
+  const samples = new Int16Array(length);
+  let offset = 0;
+  for (const c of chunks) { samples.set(c, offset); offset += c.length; }
+  return { samples, sampleRate: 16000 };
 }
 
 // Takes every frameStride-th camera frame as a JPEG for `seconds`.
@@ -102,7 +135,7 @@ function recordFrames(seconds) {
   });
 }
 
-// 16-bit PCM mono WAV.
+// 16-bit PCM mono WAV of Int16 samples.
 function encodeWav(samples, sampleRate) {
   const buffer = new ArrayBuffer(44 + samples.length * 2);
   const view = new DataView(buffer);
@@ -120,15 +153,12 @@ function encodeWav(samples, sampleRate) {
   view.setUint16(34, 16, true);
   text(36, 'data');
   view.setUint32(40, samples.length * 2, true);
-  for (let i = 0; i < samples.length; i++) {
-    const s = Math.max(-1, Math.min(1, samples[i]));
-    view.setInt16(44 + i * 2, s < 0 ? s * 0x8000 : s * 0x7fff, true);
-  }
+  for (let i = 0; i < samples.length; i++) view.setInt16(44 + i * 2, samples[i], true);
   return new Blob([buffer], { type: 'audio/wav' });
 }
 
 async function analyse() {
-  ui.start.disabled = true;
+  setBusy('clip');
   ui.error.hidden = true;
   ui.result.dataset.state = 'recording';
   ui.progress.hidden = false;
@@ -161,7 +191,7 @@ async function analyse() {
   } finally {
     clearInterval(tick);
     ui.progress.hidden = true;
-    ui.start.disabled = false;
+    setBusy(null);
   }
 }
 
@@ -169,10 +199,25 @@ function render(p, roundTripMs) {
   ui.label.textContent = p.label;
   ui.confidence.textContent = `${(p.confidence * 100).toFixed(1)} %`;
   ui.mask.textContent = p.mask.text;
-  ui.scores.replaceChildren(...p.scores.map((s) => {
+  renderScores(ui.scores, p.scores, p.rawLabel);
+  ui.contributions.textContent = p.contributions
+    ? `audio ${(p.contributions.audio * 100).toFixed(1)} %, video ${(p.contributions.video * 100).toFixed(1)} %`
+    : 'not computed';
+  ui.frames.textContent = `${p.frames.received} sent, face found in ${p.frames.withFace}`;
+  ui.frames.dataset.withFace = p.frames.withFace;
+  const t = p.timings;
+  ui.latency.textContent = `${roundTripMs.toFixed(0)} ms round trip; server ${t.server.toFixed(0)} ms `
+    + `(audio ${t.audioPreprocessing.toFixed(0)} + ${t.audioEncoder.toFixed(0)}, video ${t.videoPreprocessing.toFixed(0)} + ${t.visualEncoder.toFixed(0)}, fusion ${t.fusion.toFixed(0)} ms)`;
+  ui.result.hidden = false;
+  ui.result.dataset.state = 'done';
+}
+
+// Fills an <ol> with one bar per label; the arg-max label's bar is highlighted.
+function renderScores(list, scores, topLabel) {
+  list.replaceChildren(...scores.map((s) => {
     const li = document.createElement('li');
     li.dataset.label = s.label;
-    li.classList.toggle('top', s.label === p.rawLabel);
+    li.classList.toggle('top', s.label === topLabel);
     const name = document.createElement('span');
     name.textContent = s.label;
     const bar = document.createElement('span');
@@ -186,16 +231,6 @@ function render(p, roundTripMs) {
     li.append(name, bar, value);
     return li;
   }));
-  ui.contributions.textContent = p.contributions
-    ? `audio ${(p.contributions.audio * 100).toFixed(1)} %, video ${(p.contributions.video * 100).toFixed(1)} %`
-    : 'not computed';
-  ui.frames.textContent = `${p.frames.received} sent, face found in ${p.frames.withFace}`;
-  ui.frames.dataset.withFace = p.frames.withFace;
-  const t = p.timings;
-  ui.latency.textContent = `${roundTripMs.toFixed(0)} ms round trip; server ${t.server.toFixed(0)} ms `
-    + `(audio ${t.audioPreprocessing.toFixed(0)} + ${t.audioEncoder.toFixed(0)}, video ${t.videoPreprocessing.toFixed(0)} + ${t.visualEncoder.toFixed(0)}, fusion ${t.fusion.toFixed(0)} ms)`;
-  ui.result.hidden = false;
-  ui.result.dataset.state = 'done';
 }
 
 ui.start.addEventListener('click', analyse);

@@ -3,19 +3,62 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace NeuroSync.Samples.Tests.TestUtilities;
 
-/// <summary>Writes a still image as a YUV4MPEG2 (4:2:0) video, the format Chromium's fake camera plays in a loop.</summary>
+/// <summary>Writes YUV4MPEG2 (4:2:0) videos, the format Chromium's fake camera plays in a loop.</summary>
 internal static class Y4m
 {
+    /// <summary>A still image, repeated.</summary>
     public static void WriteStill(string imagePath, string y4mPath, int frames, int framesPerSecond)
     {
         using Image<Rgb24> image = Image.Load<Rgb24>(imagePath);
-        int w = image.Width & ~1;
-        int h = image.Height & ~1;
+        Write(y4mPath, image.Width & ~1, image.Height & ~1, framesPerSecond, Enumerable.Repeat(image, frames));
+    }
+
+    /// <summary>An image sliding left and right (a sine of <paramref name="amplitude"/> pixels over the whole loop), its
+    /// edge columns stretched into the uncovered part: a face that moves, for the live face box.</summary>
+    public static void WriteMoving(string imagePath, string y4mPath, int frames, int framesPerSecond, int amplitude)
+    {
+        using Image<Rgb24> image = Image.Load<Rgb24>(imagePath);
+        Write(y4mPath, image.Width & ~1, image.Height & ~1, framesPerSecond, Shifted(image, frames, amplitude));
+
+        static IEnumerable<Image<Rgb24>> Shifted(Image<Rgb24> source, int frames, int amplitude)
+        {
+            using var frame = new Image<Rgb24>(source.Width, source.Height);
+            for (int f = 0; f < frames; f++)
+            {
+                int dx = (int)Math.Round(amplitude * Math.Sin(2 * Math.PI * f / frames));
+                for (int y = 0; y < source.Height; y++)
+                {
+                    for (int x = 0; x < source.Width; x++)
+                    {
+                        frame[x, y] = source[Math.Clamp(x - dx, 0, source.Width - 1), y];
+                    }
+                }
+
+                yield return frame;
+            }
+        }
+    }
+
+    private static void Write(string y4mPath, int w, int h, int framesPerSecond, IEnumerable<Image<Rgb24>> frames)
+    {
         byte[] y = new byte[w * h];
         byte[] u = new byte[w * h / 4];
         byte[] v = new byte[w * h / 4];
+        using FileStream file = File.Create(y4mPath);
+        file.Write(System.Text.Encoding.ASCII.GetBytes($"YUV4MPEG2 W{w} H{h} F{framesPerSecond}:1 Ip A1:1 C420jpeg\n"));
+        foreach (Image<Rgb24> image in frames)
+        {
+            ToYuv420(image, w, h, y, u, v);
+            file.Write("FRAME\n"u8);
+            file.Write(y);
+            file.Write(u);
+            file.Write(v);
+        }
+    }
 
-        // BT.601 full range, chroma averaged over each 2x2 block (C420jpeg: chroma sited between the luma samples).
+    // BT.601 full range, chroma averaged over each 2x2 block (C420jpeg: chroma sited between the luma samples).
+    private static void ToYuv420(Image<Rgb24> image, int w, int h, byte[] y, byte[] u, byte[] v)
+    {
         for (int row = 0; row < h; row++)
         {
             for (int col = 0; col < w; col++)
@@ -44,16 +87,6 @@ internal static class Y4m
                 u[i] = Clamp(cb / 4);
                 v[i] = Clamp(cr / 4);
             }
-        }
-
-        using FileStream file = File.Create(y4mPath);
-        file.Write(System.Text.Encoding.ASCII.GetBytes($"YUV4MPEG2 W{w} H{h} F{framesPerSecond}:1 Ip A1:1 C420jpeg\n"));
-        for (int f = 0; f < frames; f++)
-        {
-            file.Write("FRAME\n"u8);
-            file.Write(y);
-            file.Write(u);
-            file.Write(v);
         }
     }
 

@@ -9,14 +9,12 @@ namespace NeuroSync.Samples.Tests.Web;
 /// microphone playing speech. The test clicks the button the way a user does and reads the result off the page.
 /// </summary>
 /// <remarks>Needs /usr/bin/chromium (Debian packages chromium and chromium-driver); <c>.ci/run</c> installs it when missing.</remarks>
+[Collection(SerialTests.Name)]
 public sealed class BrowserTests(DefaultWebAppHost host, ITestOutputHelper output) : IClassFixture<DefaultWebAppHost>
 {
-    private const string Chromium = "/usr/bin/chromium";
-
     [Fact]
     public async Task StartAnalysis_RecordsFiveSecondsAndShowsTheResult()
     {
-        Assert.True(File.Exists(Chromium), $"expected Chromium at {Chromium}, found none. Install it with 'apt-get install -y chromium chromium-driver' (.ci/run does).");
         string work = Directory.CreateTempSubdirectory("neurosync-browser-").FullName;
         try
         {
@@ -24,32 +22,8 @@ public sealed class BrowserTests(DefaultWebAppHost host, ITestOutputHelper outpu
             Y4m.WriteStill(Assets.FacePng, camera, frames: 30, framesPerSecond: 30);
 
             using IPlaywright playwright = await Playwright.CreateAsync();
-            await using IBrowser browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-            {
-                ExecutablePath = Chromium,
-                Headless = true,
-                Args =
-                [
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--use-fake-ui-for-media-stream",
-                    "--use-fake-device-for-media-stream",
-                    $"--use-file-for-fake-video-capture={camera}",
-                    $"--use-file-for-fake-audio-capture={Assets.SpeechWav}",
-                    "--autoplay-policy=no-user-gesture-required",
-
-                    // The machine has no outside network: keep Chromium from trying.
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--no-first-run",
-                ],
-            });
-            await using IBrowserContext context = await browser.NewContextAsync(new BrowserNewContextOptions
-            {
-                Permissions = ["camera", "microphone"],
-                ViewportSize = new ViewportSize { Width = 1100, Height = 800 },
-            });
+            await using IBrowser browser = await Chromium.LaunchAsync(playwright, camera, Assets.SpeechWav);
+            await using IBrowserContext context = await Chromium.NewContextAsync(browser);
             IPage page = await context.NewPageAsync();
             var console = new List<string>();
             page.Console += (_, message) => console.Add($"{message.Type}: {message.Text}");

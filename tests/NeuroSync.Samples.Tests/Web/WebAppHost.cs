@@ -30,6 +30,12 @@ public class WebAppHost : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>Gets the app's services (the live tests read the session registry).</summary>
+    internal IServiceProvider Services => _app!.Services;
+
+    /// <summary>Gets the address of the live WebSocket.</summary>
+    public Uri LiveAddress => new($"ws://{BaseAddress.Authority}/api/live");
+
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
 
     public async Task InitializeAsync()
@@ -58,6 +64,18 @@ public sealed class DefaultWebAppHost : WebAppHost
 {
     public DefaultWebAppHost()
         : base([])
+    {
+    }
+}
+
+/// <summary>The web sample with the default (lite) model set and at most 10 live sessions, for the live API tests.</summary>
+public sealed class LiveWebAppHost : WebAppHost
+{
+    /// <summary>The session limit the tests set.</summary>
+    public const int MaxSessions = 10;
+
+    public LiveWebAppHost()
+        : base([$"--Live:MaxSessions={MaxSessions}"])
     {
     }
 }
