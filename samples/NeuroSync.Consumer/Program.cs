@@ -1,5 +1,7 @@
 // A stand-alone application using the NeuroSync package as docs/getting-started.md shows: once without dependency
 // injection, once with it. Usage: NeuroSync.Consumer <model-folder> <audio.wav> <frames-folder>
+// or: NeuroSync.Consumer --packaged-set <image>, which recognises one photo with AddNeuroSync() and no arguments: the
+// model set is the one the NeuroSync.Models.Lite package copied to the output (models/lite).
 // The frames are the folder's *.png files in name order, as consecutive frames of one clip. It prints one JSON line per
 // way, e.g. {"way":"direct","label":"angry","rawLabel":"angry","confidence":0.27,"scores":{"angry":0.27,...},"mask":"..."}.
 using System.Text.Json;
@@ -9,9 +11,20 @@ using NeuroSync;
 using NeuroSync.Audio;
 using NeuroSync.Vision;
 
+if (args is ["--packaged-set", string photo])
+{
+    var packaged = new ServiceCollection();
+    packaged.AddNeuroSync();
+    using ServiceProvider container = packaged.BuildServiceProvider();
+    container.GetRequiredService<IStartupValidator>().Validate();
+    using var image = new FrameLoader().Load(photo);
+    Print("packaged-set", await container.GetRequiredService<IEmotionRecognizer>().RecognizeAsync(new EmotionInput { Frames = [new VideoFrame(image)] }));
+    return 0;
+}
+
 if (args.Length != 3)
 {
-    Console.Error.WriteLine("usage: NeuroSync.Consumer <model-folder> <audio.wav> <frames-folder>");
+    Console.Error.WriteLine("usage: NeuroSync.Consumer <model-folder> <audio.wav> <frames-folder> | --packaged-set <image>");
     return 2;
 }
 

@@ -47,7 +47,6 @@ public sealed class EmotionStreamSession : IAsyncDisposable
     private int _totalDroppedFrames;
     private EmotionUpdate? _lastUpdate;
     private long _lastRead = -1;
-    private readonly MissedUpdates _missed = new();
     private bool _completed;
     private int _disposed;
 
@@ -60,8 +59,7 @@ public sealed class EmotionStreamSession : IAsyncDisposable
             FullMode = BoundedChannelFullMode.Wait,
         });
         _updates = Channel.CreateBounded<EmotionUpdate>(
-            new BoundedChannelOptions(options.MaxPendingUpdates) { SingleWriter = true, FullMode = BoundedChannelFullMode.DropOldest },
-            _missed.Add);
+            new BoundedChannelOptions(options.MaxPendingUpdates) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
         _loop = Task.Run(RunAsync);
     }
 
@@ -234,7 +232,7 @@ public sealed class EmotionStreamSession : IAsyncDisposable
                 // utterances and drop counts come with the next one it reads.
                 long skipped = update.Sequence - _lastRead - 1;
                 _lastRead = update.Sequence;
-                yield return skipped == 0 ? update : _missed.MergeInto(update, (int)skipped);
+                yield return skipped == 0 ? update : update.WithSkipped((int)skipped);
             }
         }
     }
@@ -339,7 +337,7 @@ public sealed class EmotionStreamSession : IAsyncDisposable
             if (rest.Count == 0 && _lastUpdate is { } last)
             {
                 // The input ended exactly on a hop: the last window already holds everything, so it is the final word.
-                _updates.Writer.TryWrite(new EmotionUpdate
+                Publish(new EmotionUpdate
                 {
                     Sequence = last.Sequence + 1,
                     WindowStart = last.WindowStart,
@@ -366,6 +364,21 @@ public sealed class EmotionStreamSession : IAsyncDisposable
             _updates.Writer.TryComplete(ex);
             _input.Writer.TryComplete(ex);
             DrainInput(ex);
+        }
+    }
+
+    /// <summary>Queues an update for the reader. When the reader has fallen behind by a full queue, the oldest waiting update
+    /// is taken out and what it saw (faces, utterance events, drop counts) goes into the new one, so a slow reader gets
+    /// the latest and loses none of it; it learns how many it missed from the gap in the sequence. Only the loop writes, so
+    /// the one racing reader can only take the oldest first, which keeps the order.</summary>
+    private void Publish(EmotionUpdate update)
+    {
+        while (!_updates.Writer.TryWrite(update))
+        {
+            if (_updates.Reader.TryRead(out EmotionUpdate? oldest))
+            {
+                update = update.Absorbing(oldest);
+            }
         }
     }
 
@@ -398,6 +411,6 @@ public sealed class EmotionStreamSession : IAsyncDisposable
             Latency = Stopwatch.GetElapsedTime(written),
             IsFinal = isFinal,
         };
-        _updates.Writer.TryWrite(_lastUpdate);
+        Publish(_lastUpdate);
     }
 }

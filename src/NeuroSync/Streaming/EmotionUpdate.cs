@@ -45,15 +45,22 @@ public sealed class EmotionUpdate
     /// <summary>Gets a value indicating whether this is the last update, made when the input completed.</summary>
     public required bool IsFinal { get; init; }
 
-    internal EmotionUpdate WithMissed(int skipped, IReadOnlyList<StreamFace> faces, IReadOnlyList<UtteranceEvent> utterances, int droppedFrames) => new()
+    internal EmotionUpdate WithSkipped(int skipped) => Copy(Faces, Utterances, DroppedFrames, skipped);
+
+    /// <summary>This update with what an older one, which its reader will not get, had seen before it (at most
+    /// <see cref="MaxCarriedFaces"/> of the older faces, the newest).</summary>
+    internal EmotionUpdate Absorbing(EmotionUpdate older) =>
+        Copy([.. older.Faces.TakeLast(MaxCarriedFaces), .. Faces], [.. older.Utterances, .. Utterances], older.DroppedFrames + DroppedFrames, SkippedUpdates);
+
+    private EmotionUpdate Copy(IReadOnlyList<StreamFace> faces, IReadOnlyList<UtteranceEvent> utterances, int droppedFrames, int skipped) => new()
     {
         Sequence = Sequence,
         WindowStart = WindowStart,
         WindowEnd = WindowEnd,
         Prediction = Prediction,
-        Faces = [.. faces, .. Faces],
-        Utterances = [.. utterances, .. Utterances],
-        DroppedFrames = droppedFrames + DroppedFrames,
+        Faces = faces,
+        Utterances = utterances,
+        DroppedFrames = droppedFrames,
         SkippedUpdates = skipped,
         Latency = Latency,
         IsFinal = IsFinal,

@@ -48,6 +48,11 @@ public sealed class ConsumerPackageTests : IDisposable
             "pack", Path.Combine("src", "NeuroSync", "NeuroSync.csproj"), "-c", "Release", "-o", feed, $"-p:Version={version}",
             "--artifacts-path", Path.Combine(_work, "artifacts"));
         AssertPackage(feed, version);
+        await DotnetAsync(
+            repository,
+            "pack", Path.Combine("src", "NeuroSync.Models.Lite", "NeuroSync.Models.Lite.csproj"), "-c", "Release", "-o", feed, $"-p:Version={version}",
+            "--artifacts-path", Path.Combine(_work, "artifacts"));
+        AssertModelPackage(feed, version, repository);
 
         string consumer = Path.Combine(_work, "consumer");
         string output = Path.Combine(_work, "out");
@@ -86,11 +91,67 @@ public sealed class ConsumerPackageTests : IDisposable
                 float[] scores = [.. EmotionLabelSet.Default.Select(l => root.GetProperty("scores").GetProperty(l).GetSingle())];
                 EmotionRecognizerParityTests.AssertClose(golden.Probabilities, scores, $"{GoldenCase} through the package ({ways[i]})");
             }
+
+            // AddNeuroSync() with no arguments: the set the model package copied to the output, on the committed smiling face.
+            Assert.True(File.Exists(Path.Combine(output, "models", "lite", "neurosync.json")), "expected the model package's set in the output as models/lite");
+            string photo = Path.Combine(repository, "samples", "NeuroSync.Cli", "Assets", "astronaut_640x480.png");
+            AssertHappy(await DotnetAsync(_work, Path.Combine(output, "NeuroSync.Consumer.dll"), "--packaged-set", photo), "packaged-set");
+
+            // A fresh Generic Host worker, from the same feed.
+            string workerOutput = Path.Combine(_work, "worker-out");
+            await DotnetAsync(
+                Path.Combine(consumer, "Worker"),
+                "build", "-c", "Release", "-o", workerOutput, $"-p:NeuroSyncVersion={version}", $"-p:RestoreAdditionalProjectSources={feed}");
+            AssertHappy(await DotnetAsync(_work, Path.Combine(workerOutput, "NeuroSync.Consumer.Worker.dll"), "--image", photo), "worker");
         }
         finally
         {
             RemoveFromGlobalPackagesFolder(Path.Combine(consumer, "obj", "project.assets.json"), version);
+            RemoveFromGlobalPackagesFolder(Path.Combine(consumer, "Worker", "obj", "project.assets.json"), version);
         }
+    }
+
+    private static void AssertHappy(string stdout, string way)
+    {
+        string line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Single(l => l.StartsWith('{'));
+        using JsonDocument json = JsonDocument.Parse(line);
+        Assert.Equal(way, json.RootElement.GetProperty("way").GetString());
+        Assert.True(json.RootElement.GetProperty("label").GetString() == "happy", $"{way}: expected happy for the smiling face, found {line}");
+    }
+
+    /// <summary>The model package: the lite set's files (byte for byte the repository's) as content copied to the output,
+    /// a licence beside each weight, the README first, and no code or dependency.</summary>
+    private static void AssertModelPackage(string feed, string version, string repository)
+    {
+        string package = Path.Combine(feed, $"NeuroSync.Models.Lite.{version}.nupkg");
+        Assert.True(File.Exists(package), $"expected {package}, found [{string.Join(", ", Directory.GetFiles(feed).Select(Path.GetFileName))}]");
+        using ZipArchive zip = ZipFile.OpenRead(package);
+        const string Folder = "contentFiles/any/any/models/lite/";
+        foreach (string file in Directory.GetFiles(Path.Combine(repository, "models", "lite")))
+        {
+            ZipArchiveEntry entry = zip.GetEntry(Folder + Path.GetFileName(file)) ?? throw new Xunit.Sdk.XunitException($"expected {Folder}{Path.GetFileName(file)} in the model package");
+            using var content = new MemoryStream();
+            using (Stream stream = entry.Open())
+            {
+                stream.CopyTo(content);
+            }
+
+            Assert.True(content.ToArray().AsSpan().SequenceEqual(File.ReadAllBytes(file)), $"{entry.FullName}: expected the repository's file byte for byte");
+            if (file.EndsWith(".onnx", StringComparison.Ordinal))
+            {
+                Assert.NotNull(zip.GetEntry(Folder + Path.GetFileName(file) + ".LICENSE.txt"));
+            }
+        }
+
+        Assert.DoesNotContain(zip.Entries, e => e.FullName.StartsWith("lib/", StringComparison.Ordinal));
+        using Stream nuspecStream = zip.GetEntry("NeuroSync.Models.Lite.nuspec")!.Open();
+        XElement metadata = XDocument.Load(nuspecStream).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        Assert.Equal("README.md", metadata.Elements().Single(e => e.Name.LocalName == "readme").Value);
+        Assert.Contains("research-grade", metadata.Elements().Single(e => e.Name.LocalName == "description").Value, StringComparison.Ordinal);
+        Assert.DoesNotContain(metadata.Descendants(), e => e.Name.LocalName == "dependency");
+        XElement[] contentFiles = [.. metadata.Descendants().Where(e => e.Name.LocalName == "files")];
+        Assert.NotEmpty(contentFiles);
+        Assert.All(contentFiles, f => Assert.Equal("true", (string?)f.Attribute("copyToOutput")));
     }
 
     [Fact]
@@ -100,10 +161,10 @@ public sealed class ConsumerPackageTests : IDisposable
         Dictionary<string, string> central = XDocument.Load(Path.Combine(repository, "Directory.Packages.props"))
             .Descendants("PackageVersion")
             .ToDictionary(e => (string)e.Attribute("Include")!, e => (string)e.Attribute("Version")!, StringComparer.OrdinalIgnoreCase);
-        var pinned = XDocument.Load(Path.Combine(repository, "samples", "NeuroSync.Consumer", "NeuroSync.Consumer.csproj"))
-            .Descendants("PackageReference")
+        var pinned = new[] { "NeuroSync.Consumer.csproj", Path.Combine("Worker", "NeuroSync.Consumer.Worker.csproj") }
+            .SelectMany(project => XDocument.Load(Path.Combine(repository, "samples", "NeuroSync.Consumer", project)).Descendants("PackageReference"))
             .Select(e => (Id: (string)e.Attribute("Include")!, Version: (string)e.Attribute("Version")!))
-            .Where(p => p.Id != "NeuroSync")
+            .Where(p => p.Id is not ("NeuroSync" or "NeuroSync.Models.Lite"))
             .ToList();
 
         Assert.NotEmpty(pinned);
@@ -254,10 +315,13 @@ public sealed class ConsumerPackageTests : IDisposable
             using JsonDocument assets = JsonDocument.Parse(File.ReadAllText(assetsFile));
             foreach (JsonProperty folder in assets.RootElement.GetProperty("packageFolders").EnumerateObject())
             {
-                string package = Path.Combine(folder.Name, "neurosync", version.ToLowerInvariant());
-                if (Directory.Exists(package))
+                foreach (string id in new[] { "neurosync", "neurosync.models.lite" })
                 {
-                    Directory.Delete(package, recursive: true);
+                    string package = Path.Combine(folder.Name, id, version.ToLowerInvariant());
+                    if (Directory.Exists(package))
+                    {
+                        Directory.Delete(package, recursive: true);
+                    }
                 }
             }
         }
