@@ -63,6 +63,16 @@ public sealed class EmotionStreamSession : IAsyncDisposable
         _loop = Task.Run(RunAsync);
     }
 
+    /// <summary>Gets the time between updates.</summary>
+    public TimeSpan Hop => _pipeline.Hop;
+
+    /// <summary>Gets the length of the judged windows: <see cref="StreamOptions.Window"/>, or the model set's clip length.</summary>
+    public TimeSpan Window => _pipeline.Window;
+
+    /// <summary>Gets a task that completes when the session has ended: after the final update, on a model failure, or on
+    /// disposal. It never faults (the reader gets a failure).</summary>
+    public Task Completion => _loop;
+
     /// <summary>Gets the number of frames dropped so far (each update also reports those since the previous one).</summary>
     public int DroppedFrames => Volatile.Read(ref _totalDroppedFrames) + _pipeline.TotalRejectedFrames;
 

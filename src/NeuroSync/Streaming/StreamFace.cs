@@ -10,4 +10,6 @@ namespace NeuroSync.Streaming;
 /// <param name="TrackId">An id kept across frames while the face stays (boxes overlapping from frame to frame); -1 without a face.</param>
 /// <param name="Scores">The per-frame score of each label when the model set's visual model is a per-frame classifier (the
 /// lite set) and the frame was encoded; otherwise <see langword="null"/>.</param>
-public sealed record StreamFace(TimeSpan Timestamp, VideoStatus Status, FaceBox? Face, int TrackId, IReadOnlyList<float>? Scores);
+/// <param name="FrameWidth">The frame's width in pixels, the space of <paramref name="Face"/>.</param>
+/// <param name="FrameHeight">The frame's height in pixels.</param>
+public sealed record StreamFace(TimeSpan Timestamp, VideoStatus Status, FaceBox? Face, int TrackId, IReadOnlyList<float>? Scores, int FrameWidth, int FrameHeight);

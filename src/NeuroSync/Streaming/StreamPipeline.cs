@@ -64,6 +64,12 @@ internal sealed class StreamPipeline : IDisposable
         _crop = new float[video.FrameTensorLength];
     }
 
+    /// <summary>Gets the time between updates.</summary>
+    public TimeSpan Hop => _hop;
+
+    /// <summary>Gets the length of the judged windows (the option, or the model set's clip length).</summary>
+    public TimeSpan Window => _window;
+
     /// <summary>Gets the frames dropped by the loop so far.</summary>
     public int TotalRejectedFrames => Volatile.Read(ref _totalRejected);
 
@@ -254,7 +260,7 @@ internal sealed class StreamPipeline : IDisposable
             scores = _perFrameScores ? Array.AsReadOnly(entry.Features) : null;
         }
 
-        _faces.Add(new StreamFace(entry.Time, analysis.Status, analysis.Face, _tracker.Track(analysis.Face), scores));
+        _faces.Add(new StreamFace(entry.Time, analysis.Status, analysis.Face, _tracker.Track(analysis.Face), scores, image.Width, image.Height));
     }
 
     private StreamWindow Close(long window, CancellationToken cancellationToken)

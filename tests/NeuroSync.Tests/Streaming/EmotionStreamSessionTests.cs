@@ -30,6 +30,8 @@ public sealed class EmotionStreamSessionTests
 
         Assert.Equal([1.0, 2.0, 3.0], updates.Select(u => u.WindowEnd.TotalSeconds));
         Assert.Equal([false, false, true], updates.Select(u => u.IsFinal));
+        Assert.Equal((TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(7)), (session.Hop, session.Window));
+        await session.Completion.WaitAsync(Hang);
         Assert.Equal(AudioStatus.Available, updates[^1].Mask.Audio);
         Assert.Equal(VideoStatus.NoFrames, updates[^1].Mask.Video);
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await session.WriteAudioAsync(Tone(1), Rate));
@@ -248,6 +250,7 @@ public sealed class EmotionStreamSessionTests
         Assert.Null(faces[3].Face);
         Assert.Equal(0.8f, faces[0].Face!.Value.Score);
         Assert.Equal(moves.Select((_, k) => TimeSpan.FromMilliseconds(100 * k)), faces.Select(f => f.Timestamp));
+        Assert.All(faces, f => Assert.Equal((40, 24), (f.FrameWidth, f.FrameHeight)));
         // The fake's visual encoder is no per-frame classifier, so there are no per-frame scores.
         Assert.All(faces, f => Assert.Null(f.Scores));
     }
