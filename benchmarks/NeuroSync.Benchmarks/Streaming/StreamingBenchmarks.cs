@@ -21,12 +21,12 @@ namespace NeuroSync.Benchmarks.Streaming;
 /// set of <see cref="BenchmarkModels"/> (<c>models/tiny</c>, or real-size models through <c>NEUROSYNC_MODELS</c>) and, when
 /// that folder has one, its int8 manifest. Before each measured hop the hop's frames are written and
 /// <see cref="EmotionStreamSession.FlushAsync"/> waits until they are analysed (the stream does that between hops), so
-/// <see cref="HopUpdate"/> times what runs per hop: the audio path on the window and fusion.
+/// <see cref="HopUpdate"/> times what runs per hop: the audio path on the window and fusion. Each measured call needs its
+/// own set-up (one call per iteration), so give the counts on the command line, for example
+/// <c>--filter '*StreamingBenchmarks*' --warmupCount 2 --iterationCount 20</c> (docs/performance.md has the runs).
 /// </remarks>
 [Config(typeof(PercentileConfig))]
 [InvocationCount(1)]
-[WarmupCount(3)]
-[IterationCount(20)]
 public class StreamingBenchmarks : IDisposable
 {
     private const int Rate = 16_000;
@@ -67,7 +67,7 @@ public class StreamingBenchmarks : IDisposable
         _recognizer = EmotionRecognizer.Create(ModelSet, BenchmarkModels.OnnxOptions);
         _photo = new FrameLoader().Load(RepositoryFiles.Path("tests/NeuroSync.Tests/TestData/Images/astronaut_640x480.png"));
         _speech = AudioClip.ReadWav(RepositoryFiles.Path("tests/NeuroSync.Tests/TestData/Audio/speechlike_9s.wav")).Samples.ToArray();
-        _live = _recognizer.OpenStream(new StreamOptions { MaxBacklog = 1024 });
+        _live = _recognizer.OpenStream(new StreamOptions { MaxBacklog = 1024, MaxPendingUpdates = 64 });
         _liveUpdates = _live.ReadUpdatesAsync().GetAsyncEnumerator();
         for (int second = 0; second < 7; second++)
         {
@@ -104,7 +104,7 @@ public class StreamingBenchmarks : IDisposable
     [Benchmark(Description = "10 s streamed as fast as it goes (real-time factor = time / 10 s)")]
     public async Task<int> TenSecondsStreamed()
     {
-        await using EmotionStreamSession session = _recognizer.OpenStream(new StreamOptions { MaxBacklog = 1024 });
+        await using EmotionStreamSession session = _recognizer.OpenStream(new StreamOptions { MaxBacklog = 1024, MaxPendingUpdates = 64 });
         Task<int> reading = CountAsync(session);
         int frame = 0;
         for (int start = 0; start < 10 * Rate; start += Chunk)
@@ -127,7 +127,7 @@ public class StreamingBenchmarks : IDisposable
     [IterationSetup(Target = nameof(EndOfRecordingToResult))]
     public void WriteTheRecordingButTheLastChunk()
     {
-        _recording = _recognizer.OpenStream(new StreamOptions { MaxBacklog = 1024 });
+        _recording = _recognizer.OpenStream(new StreamOptions { MaxBacklog = 1024, MaxPendingUpdates = 64 });
         _recordingUpdates = _recording.ReadUpdatesAsync().GetAsyncEnumerator();
         long sample = 0;
         for (int second = 0; second < 7; second++)
@@ -136,9 +136,8 @@ public class StreamingBenchmarks : IDisposable
         }
 
         _recording.FlushAsync().GetAwaiter().GetResult();
-        for (int second = 0; second < 6; second++)
+        while (_recordingUpdates.MoveNextAsync().AsTask().GetAwaiter().GetResult() && _recordingUpdates.Current.WindowEnd < TimeSpan.FromSeconds(6))
         {
-            _recordingUpdates.MoveNextAsync().AsTask().GetAwaiter().GetResult();
         }
     }
 
