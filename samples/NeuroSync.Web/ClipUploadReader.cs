@@ -64,7 +64,7 @@ internal sealed class ClipUploadReader
         var upload = new ClipUpload();
         try
         {
-            var reader = new MultipartReader(boundary, request.Body) { HeadersCountLimit = 16, HeadersLengthLimit = 16 * 1024 };
+            var reader = new MultipartReader(boundary, request.Body) { HeadersCountLimit = _limits.MaxPartHeaders, HeadersLengthLimit = _limits.MaxPartHeaderBytes };
             while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
             {
                 string field = FieldName(section);
