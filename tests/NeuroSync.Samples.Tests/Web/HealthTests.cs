@@ -64,4 +64,43 @@ public sealed class HealthTests(WebAppHost host) : IClassFixture<WebAppHost>
             await broken.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task CorruptModelFile_IsUnhealthyWithTheReason()
+    {
+        // The manifest is fine (NeuroSync's start-up validation passes); the ONNX file fails when the recognizer is made.
+        string folder = Path.Combine(Path.GetTempPath(), $"neurosync-corrupt-models-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            foreach (string file in Directory.GetFiles(Assets.TinyModels))
+            {
+                File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+            }
+
+            string onnx = Directory.GetFiles(folder, "*.onnx").Order(StringComparer.Ordinal).First();
+            File.WriteAllBytes(onnx, "not an onnx model"u8.ToArray());
+            var broken = new WebAppHost([$"--NeuroSync:ModelPath={folder}"]);
+            await broken.InitializeAsync();
+            try
+            {
+                using HttpClient client = broken.CreateClient();
+
+                using HttpResponseMessage response = await client.GetAsync("/healthz");
+
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                HealthResponse health = (await response.Content.ReadFromJsonAsync(WebJsonContext.Default.HealthResponse))!;
+                Assert.Equal("Unhealthy", health.Status);
+                Assert.StartsWith("the model set failed to load: ", Assert.Single(health.Checks).Description, StringComparison.Ordinal);
+            }
+            finally
+            {
+                await broken.DisposeAsync();
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }
