@@ -64,7 +64,7 @@ internal sealed class ClipUploadReader
         var upload = new ClipUpload();
         try
         {
-            var reader = new MultipartReader(boundary, request.Body) { HeadersCountLimit = 16, HeadersLengthLimit = 16 * 1024 };
+            var reader = new MultipartReader(boundary, request.Body) { HeadersCountLimit = _limits.MaxPartHeaders, HeadersLengthLimit = _limits.MaxPartHeaderBytes };
             while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
             {
                 string field = FieldName(section);
@@ -73,13 +73,20 @@ internal sealed class ClipUploadReader
                     case AudioField when upload.Audio is not null:
                         throw new UploadRejectedException(StatusCodes.Status400BadRequest, field, "expected one audio part, found a second one.");
                     case AudioField:
-                        upload.Audio = DecodeWav(await ReadPartAsync(section.Body, _limits.MaxAudioBytes, field, cancellationToken));
+                        MemoryStream wav = await ReadPartAsync(section.Body, _limits.MaxAudioBytes, field, cancellationToken);
+
+                        // An empty part is no part: what a form's file input sends when no file was chosen.
+                        upload.Audio = wav.Length == 0 ? null : DecodeWav(wav);
                         break;
                     case FramesField when upload.Frames.Count == _limits.MaxFrames:
                         throw new UploadRejectedException(StatusCodes.Status413PayloadTooLarge, field, $"expected at most {_limits.MaxFrames} frames, found more.");
                     case FramesField:
                         MemoryStream image = await ReadPartAsync(section.Body, _limits.MaxFrameBytes, field, cancellationToken);
-                        upload.AddFrame(new VideoFrame(DecodeImage(image, upload.Frames.Count)));
+                        if (image.Length > 0)
+                        {
+                            upload.AddFrame(new VideoFrame(DecodeImage(image, upload.Frames.Count)));
+                        }
+
                         break;
                     default:
                         throw new UploadRejectedException(StatusCodes.Status400BadRequest, field, $"unexpected field; expected '{AudioField}' (a WAV file) and/or '{FramesField}' (images).");
@@ -88,7 +95,9 @@ internal sealed class ClipUploadReader
 
             if (upload.Audio is null && upload.Frames.Count == 0)
             {
-                throw new UploadRejectedException(StatusCodes.Status400BadRequest, null, $"expected an '{AudioField}' part (a WAV file) and/or '{FramesField}' parts (images), found neither.");
+                // A well-formed form with nothing to analyse (no part, or only empty ones): 422, not 400 (the request is
+                // readable, its content unusable).
+                throw new UploadRejectedException(StatusCodes.Status422UnprocessableEntity, null, $"expected an '{AudioField}' part (a WAV file) and/or '{FramesField}' parts (images), found neither.");
             }
 
             return upload;

@@ -16,7 +16,8 @@ internal sealed partial class PredictEndpoint(ClipUploadReader reader, IEmotionR
 
     /// <summary>Handles a request.</summary>
     /// <param name="context">The request.</param>
-    /// <returns>The prediction (200), a refusal naming the field at fault (400, 413, 415) or a generic failure (500).</returns>
+    /// <returns>The prediction (200), a problem-details refusal naming the field at fault (400, 413, 415, 422) or a
+    /// generic failure (500).</returns>
     public async Task<IResult> HandleAsync(HttpContext context)
     {
         long started = Stopwatch.GetTimestamp();
@@ -32,37 +33,26 @@ internal sealed partial class PredictEndpoint(ClipUploadReader reader, IEmotionR
         catch (UploadRejectedException ex)
         {
             LogRejected(logger, ex.StatusCode, ex.Field, ex.Message);
-            return Error(ex.StatusCode, ex.Message, ex.Field);
+            return ApiProblems.Upload(ex.StatusCode, ex.Message, ex.Field, ex.InnerException as NeuroSyncException);
         }
         catch (InvalidAudioException ex)
         {
             // Decoded but unusable, e.g. NaN samples: still the client's input.
             LogRejected(logger, StatusCodes.Status400BadRequest, ClipUploadReader.AudioField, ex.Message);
-            return Error(StatusCodes.Status400BadRequest, ex.Message, ClipUploadReader.AudioField);
+            return ApiProblems.Upload(StatusCodes.Status400BadRequest, ex.Message, ClipUploadReader.AudioField, ex);
         }
         catch (InvalidImageException ex)
         {
             LogRejected(logger, StatusCodes.Status400BadRequest, ClipUploadReader.FramesField, ex.Message);
-            return Error(StatusCodes.Status400BadRequest, ex.Message, ClipUploadReader.FramesField);
+            return ApiProblems.Upload(StatusCodes.Status400BadRequest, ex.Message, ClipUploadReader.FramesField, ex);
         }
         catch (NeuroSyncException ex)
         {
             // A model or inference failure: the details (paths, tensor names) are for the operator's log, not the client.
             LogModelFailure(logger, ex);
-            return Error(StatusCodes.Status500InternalServerError, ServerErrorMessage, null);
+            return ApiProblems.Upload(StatusCodes.Status500InternalServerError, ApiProblems.ServerErrorDetail, null);
         }
     }
-
-    /// <summary>The message a client gets for any server-side failure; the details go to the log.</summary>
-    internal const string ServerErrorMessage = "The server could not analyse this clip; the details are in the server's log.";
-
-    /// <summary>A JSON error answer.</summary>
-    /// <param name="statusCode">The HTTP status.</param>
-    /// <param name="message">What went wrong.</param>
-    /// <param name="field">The form field at fault, or <see langword="null"/>.</param>
-    /// <returns>The result.</returns>
-    internal static IResult Error(int statusCode, string message, string? field) =>
-        Results.Json(new ApiError(message, field), WebJsonContext.Default.ApiError, statusCode: statusCode);
 
     private static PredictionResponse ToResponse(EmotionPrediction prediction, int framesReceived, TimeSpan serverTime, string modelSetName)
     {

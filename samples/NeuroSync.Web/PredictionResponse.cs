@@ -56,10 +56,16 @@ public sealed record FramesResponse(int Received, int WithFace);
 public sealed record TimingsResponse(
     double AudioPreprocessing, double VideoPreprocessing, double AudioEncoder, double VisualEncoder, double Fusion, double Pipeline, double Server);
 
-/// <summary>The JSON answer for a refused or failed request.</summary>
-/// <param name="Error">What went wrong.</param>
-/// <param name="Field">The form field at fault, or <see langword="null"/>.</param>
-public sealed record ApiError(string Error, string? Field);
+/// <summary>The JSON answer of <c>GET /healthz</c>.</summary>
+/// <param name="Status">The overall status: <c>Healthy</c>, <c>Degraded</c> or <c>Unhealthy</c>.</param>
+/// <param name="Checks">Each check's outcome.</param>
+public sealed record HealthResponse(string Status, IReadOnlyList<HealthCheckResponse> Checks);
+
+/// <summary>One health check's outcome.</summary>
+/// <param name="Name">The check's name (<c>model-set</c>).</param>
+/// <param name="Status">Its status.</param>
+/// <param name="Description">What it found: the loaded set, or why it failed to load.</param>
+public sealed record HealthCheckResponse(string Name, string Status, string? Description);
 
 /// <summary>The page's start-up information, from <c>/api/info</c>.</summary>
 /// <param name="ModelSet">The model set's name.</param>
@@ -72,6 +78,6 @@ public sealed record InfoResponse(string ModelSet, string? Description, IReadOnl
 /// <summary>Source-generated JSON metadata for the API's types (no reflection at run time).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(PredictionResponse))]
-[JsonSerializable(typeof(ApiError))]
+[JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(InfoResponse))]
 public sealed partial class WebJsonContext : JsonSerializerContext;

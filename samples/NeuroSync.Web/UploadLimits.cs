@@ -1,6 +1,8 @@
 namespace NeuroSync.Web;
 
-/// <summary>How much a client may send to <c>/api/predict</c> (configuration section <c>Upload</c>).</summary>
+/// <summary>How much a client may send to <c>/api/predict</c> (configuration section <c>Upload</c>): every limit of the
+/// endpoint, bound from configuration and validated at start-up (<see cref="UploadLimitsValidator"/>); the live mode's are
+/// <see cref="Live.LiveOptions"/> (section <c>Live</c>).</summary>
 /// <remarks>The defaults fit the page's five-second clips (a 48 kHz 16-bit WAV is under 0.5 MB, each JPEG frame tens of
 /// kilobytes) with a wide margin, while keeping what one request can make the server hold in memory small.</remarks>
 public sealed class UploadLimits
@@ -22,6 +24,12 @@ public sealed class UploadLimits
 
     /// <summary>Gets or sets the most pixels one frame may have; larger images are refused before they are decoded. Default 4096 x 4096.</summary>
     public long MaxFramePixels { get; set; } = 4096L * 4096;
+
+    /// <summary>Gets or sets the most headers one multipart part may have; more get HTTP 400. Default 16 (a browser sends 2).</summary>
+    public int MaxPartHeaders { get; set; } = 16;
+
+    /// <summary>Gets or sets the most bytes of headers one multipart part may have; more get HTTP 400. Default 16 KiB.</summary>
+    public int MaxPartHeaderBytes { get; set; } = 16 * 1024;
 
     /// <summary>Lists what is wrong with the limits, naming each configuration key.</summary>
     /// <returns>The failures; empty when the limits are usable.</returns>
@@ -50,6 +58,16 @@ public sealed class UploadLimits
         if (MaxFramePixels < 1)
         {
             yield return $"{SectionName}:{nameof(MaxFramePixels)}: expected 1 or more, found {MaxFramePixels}.";
+        }
+
+        if (MaxPartHeaders < 1)
+        {
+            yield return $"{SectionName}:{nameof(MaxPartHeaders)}: expected 1 or more, found {MaxPartHeaders}.";
+        }
+
+        if (MaxPartHeaderBytes < 1)
+        {
+            yield return $"{SectionName}:{nameof(MaxPartHeaderBytes)}: expected 1 or more, found {MaxPartHeaderBytes}.";
         }
     }
 }

@@ -4,10 +4,10 @@ namespace NeuroSync.Web;
 internal sealed class UploadRejectedException : Exception
 {
     /// <summary>Creates the exception.</summary>
-    /// <param name="statusCode">The HTTP status to answer with (400, 413 or 415).</param>
+    /// <param name="statusCode">The HTTP status to answer with (400, 413, 415 or 422).</param>
     /// <param name="field">The form field at fault, or <see langword="null"/> when the request as a whole is.</param>
     /// <param name="message">What is wrong, for the client.</param>
-    /// <param name="innerException">The cause, if any.</param>
+    /// <param name="innerException">The cause, if any; a NeuroSync exception's message is passed on to the client.</param>
     public UploadRejectedException(int statusCode, string? field, string message, Exception? innerException = null)
         : base(message, innerException)
     {

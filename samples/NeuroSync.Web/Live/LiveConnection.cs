@@ -178,7 +178,7 @@ internal sealed partial class LiveConnection : IDisposable
                     // A model failed (here, finding the face), or the stream ended because one did (writes then throw
                     // InvalidOperationException).
                     LogFailure(_logger, Id, ex);
-                    RequestClose(WebSocketCloseStatus.InternalServerError, PredictEndpoint.ServerErrorMessage);
+                    RequestClose(WebSocketCloseStatus.InternalServerError, ApiProblems.ServerErrorDetail);
                     await session.DisposeAsync().ConfigureAwait(false);
                 }
             }
@@ -388,7 +388,7 @@ internal sealed partial class LiveConnection : IDisposable
         {
             // A model failed: the stream has ended and reports why.
             LogFailure(_logger, Id, ex);
-            RequestClose(WebSocketCloseStatus.InternalServerError, PredictEndpoint.ServerErrorMessage);
+            RequestClose(WebSocketCloseStatus.InternalServerError, ApiProblems.ServerErrorDetail);
         }
     }
 

@@ -26,6 +26,9 @@ async function init() {
         ui.modelNote.hidden = false;
       }
       ui.start.textContent = `Start Analysis (${info.recordSeconds}s)`;
+    } else {
+      // E.g. 503 while the model set is not loaded: say why, and still open the camera for the preview.
+      showError(await problemText(response));
     }
     stream = await navigator.mediaDevices.getUserMedia({
       video: { width: { ideal: 640 }, height: { ideal: 480 } },
@@ -48,6 +51,18 @@ function setBusy(mode) {
   ui.start.disabled = mode !== null;
   ui.liveStart.disabled = mode !== null;
   ui.liveStop.disabled = mode !== 'live';
+}
+
+// The text of an error answer: the API's errors are RFC 9457 problem details (application/problem+json) with
+// `title`, `status`, `detail` and, for /api/predict, the form `field` at fault.
+async function problemText(response) {
+  const type = response.headers.get('Content-Type') || '';
+  if (!type.includes('json')) {
+    return `${response.status} ${response.statusText}`;
+  }
+  const problem = await response.json();
+  const text = problem.detail || problem.title || `${response.status} ${response.statusText}`;
+  return problem.field ? `${text} (field: ${problem.field})` : text;
 }
 
 function showError(text) {
@@ -178,11 +193,10 @@ async function analyse() {
     const sentAt = performance.now();
     const response = await fetch('/api/predict', { method: 'POST', body: form });
     const roundTripMs = performance.now() - sentAt;
-    const body = await response.json();
     if (!response.ok) {
-      throw new Error(body.field ? `${body.error} (field: ${body.field})` : body.error);
+      throw new Error(await problemText(response));
     }
-    render(body, roundTripMs);
+    render(await response.json(), roundTripMs);
     setStatus('Done.');
   } catch (err) {
     ui.result.dataset.state = 'error';

@@ -1,9 +1,7 @@
 using System.Net;
-using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NeuroSync.Samples.Tests.TestUtilities;
-using NeuroSync.Web;
 
 namespace NeuroSync.Samples.Tests.Web;
 
@@ -27,9 +25,9 @@ public sealed class ModelFailureTests
             Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
             string body = await response.Content.ReadAsStringAsync();
             Assert.DoesNotContain("fusion.onnx", body, StringComparison.Ordinal);
-            ApiError error = (await response.Content.ReadFromJsonAsync(WebJsonContext.Default.ApiError))!;
+            Problem error = await Problem.ReadAsync(response);
             Assert.Null(error.Field);
-            Assert.Contains("server's log", error.Error, StringComparison.Ordinal);
+            Assert.Contains("server's log", error.Detail, StringComparison.Ordinal);
             Assert.Contains(host.Logs.Entries, e => e.Level == LogLevel.Error && e.Exception?.Message == Secret);
         }
         finally

@@ -119,8 +119,8 @@ public sealed class PredictApiTests(WebAppHost host) : IClassFixture<WebAppHost>
         using HttpResponseMessage response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        ApiError error = (await response.Content.ReadFromJsonAsync(WebJsonContext.Default.ApiError))!;
-        Assert.Contains("at most 20971520 bytes", error.Error, StringComparison.Ordinal);
+        Problem error = await Problem.ReadAsync(response);
+        Assert.Contains("at most 20971520 bytes", error.Detail, StringComparison.Ordinal);
         Assert.Equal(0, body.BytesWritten);
     }
 
@@ -175,9 +175,9 @@ public sealed class PredictApiTests(WebAppHost host) : IClassFixture<WebAppHost>
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        ApiError error = (await response.Content.ReadFromJsonAsync(WebJsonContext.Default.ApiError))!;
+        Problem error = await Problem.ReadAsync(response);
         Assert.Equal("frames", error.Field);
-        Assert.Contains("100000x100000", error.Error, StringComparison.Ordinal);
+        Assert.Contains("100000x100000", error.Detail, StringComparison.Ordinal);
         Assert.True(allocated < 64L * 1024 * 1024, $"the process allocated {allocated} bytes while refusing the image.");
     }
 
@@ -193,10 +193,9 @@ public sealed class PredictApiTests(WebAppHost host) : IClassFixture<WebAppHost>
         using HttpResponseMessage response = await client.PostAsync("/api/predict", form);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        ApiError error = (await response.Content.ReadFromJsonAsync(WebJsonContext.Default.ApiError))!;
+        Problem error = await Problem.ReadAsync(response);
         Assert.Equal(expectedField, error.Field);
-        Assert.False(string.IsNullOrWhiteSpace(error.Error));
+        Assert.False(string.IsNullOrWhiteSpace(error.Detail));
     }
 
     [Fact]
@@ -208,23 +207,25 @@ public sealed class PredictApiTests(WebAppHost host) : IClassFixture<WebAppHost>
         using HttpResponseMessage response = await client.PostAsync("/api/predict", form);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        ApiError error = (await response.Content.ReadFromJsonAsync(WebJsonContext.Default.ApiError))!;
+        Problem error = await Problem.ReadAsync(response);
         Assert.Equal("audio", error.Field);
     }
 
     [Fact]
-    public async Task RequestsThatAreNotAClip_AreRefusedWithJsonErrors()
+    public async Task RequestsThatAreNotAClip_AreRefusedWithProblems()
     {
         using HttpClient client = host.CreateClient();
 
         using HttpResponseMessage notMultipart = await client.PostAsync("/api/predict", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
-        using HttpResponseMessage empty = await client.PostAsync("/api/predict", new MultipartFormDataContent());
+        using var noParts = new ByteArrayContent("--xyz--\r\n"u8.ToArray());
+        noParts.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=xyz");
+        using HttpResponseMessage empty = await client.PostAsync("/api/predict", noParts);
         using HttpResponseMessage unknown = await client.PostAsync("/api/predict", new MultipartFormDataContent { { new StringContent("1"), "video" } });
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, notMultipart.StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, empty.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
-        Assert.Equal("video", (await unknown.Content.ReadFromJsonAsync(WebJsonContext.Default.ApiError))!.Field);
+        Assert.Equal("video", (await Problem.ReadAsync(unknown)).Field);
     }
 
     [Fact]
