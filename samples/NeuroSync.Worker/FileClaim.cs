@@ -93,7 +93,8 @@ internal sealed class FileClaim : IDisposable
     /// <summary>Refreshes the heartbeat.</summary>
     public void Beat()
     {
-        if (!_released)
+        // Never refresh a claim that another worker took over.
+        if (StillHeld())
         {
             File.SetLastWriteTimeUtc(_path, DateTime.UtcNow);
         }

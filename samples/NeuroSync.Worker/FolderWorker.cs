@@ -3,6 +3,8 @@ using System.Text;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using NeuroSync.Cli;
+using NeuroSync.Cli.Output;
 
 namespace NeuroSync.Worker;
 
@@ -96,7 +98,19 @@ internal sealed partial class FolderWorker : BackgroundService
 
     private async Task<bool> TakeOneAsync(string folder, CancellationToken stoppingToken)
     {
-        foreach (string video in Candidates(folder))
+        List<string> candidates;
+        try
+        {
+            candidates = Candidates(folder);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The folder is gone or unreadable for now: try again on the next tick.
+            LogScanFailed(folder, ex.Message);
+            return false;
+        }
+
+        foreach (string video in candidates)
         {
             if (FileClaim.TryAcquire(video, _workerId, _options.ClaimTimeout) is not { } claim)
             {
@@ -109,6 +123,12 @@ internal sealed partial class FolderWorker : BackgroundService
                 if (!File.Exists(video) || File.Exists(ResultOf(video)))
                 {
                     continue;
+                }
+
+                // Holding the claim, any temporary result of this video is a killed worker's: delete it.
+                foreach (string orphan in Directory.EnumerateFiles(folder, Path.GetFileName(ResultOf(video)) + ".*" + TempSuffix))
+                {
+                    File.Delete(orphan);
                 }
 
                 await ProcessAsync(video, claim, stoppingToken).ConfigureAwait(false);
@@ -129,7 +149,7 @@ internal sealed partial class FolderWorker : BackgroundService
         Task heartbeat = BeatAsync(claim, heartbeatStop.Token);
         try
         {
-            Cli.Output.TimelineSummaryReport summary;
+            TimelineSummaryReport summary;
             await using (var output = new StreamWriter(temp, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)))
             {
                 summary = await _timeline.RunAsync(video, output, stoppingToken).ConfigureAwait(false);
@@ -162,7 +182,7 @@ internal sealed partial class FolderWorker : BackgroundService
             LogCancelled(name);
             throw;
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
             File.Delete(temp);
             SetAside(video, ex);
@@ -201,7 +221,15 @@ internal sealed partial class FolderWorker : BackgroundService
     private void SetAside(string video, Exception error)
     {
         string name = Path.GetFileName(video);
-        LogFailed(error, name, error.Message);
+        if (error is CliInputException or NeuroSyncException)
+        {
+            LogFailed(name, error.Message); // an input the worker cannot use: the message says all
+        }
+        else
+        {
+            LogFailedUnexpectedly(error, name, error.Message);
+        }
+
         try
         {
             string failed = Path.Combine(Path.GetDirectoryName(video)!, FailedFolder);
@@ -241,7 +269,13 @@ internal sealed partial class FolderWorker : BackgroundService
     private partial void LogLostClaim(string video);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Video}: failed, moved into failed/: {Reason}")]
-    private partial void LogFailed(Exception error, string video, string reason);
+    private partial void LogFailed(string video, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Video}: failed, moved into failed/: {Reason}")]
+    private partial void LogFailedUnexpectedly(Exception error, string video, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Folder}: cannot be listed now: {Reason}")]
+    private partial void LogScanFailed(string folder, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Video}: could not be moved into failed/: {Reason}")]
     private partial void LogSetAsideFailed(string video, string reason);

@@ -152,6 +152,8 @@ public sealed class FolderWorkerTests
         // (running) process under another worker id.
         File.WriteAllText(FileClaim.PathOf(orphan), """{"workerId":"gone","processId":1,"host":"elsewhere","started":"2026-01-01T00:00:00+00:00"}""");
         File.SetLastWriteTimeUtc(FileClaim.PathOf(orphan), DateTime.UtcNow - TimeSpan.FromHours(1));
+        string orphanTemp = FolderWorker.ResultOf(orphan) + ".0123456789abcdef" + FolderWorker.TempSuffix;
+        File.WriteAllText(orphanTemp, "{\"type\":\"window\"");
         File.WriteAllText(FileClaim.PathOf(held), $$"""{"workerId":"alive","processId":{{Environment.ProcessId}},"host":"{{Environment.MachineName}}","started":"2026-01-01T00:00:00+00:00"}""");
 
         var hooks = new WorkerHooks();
@@ -167,6 +169,7 @@ public sealed class FolderWorkerTests
         Assert.False(File.Exists(FolderWorker.ResultOf(held)));
         Assert.True(File.Exists(FileClaim.PathOf(held)), "expected the live claim kept");
         Assert.False(File.Exists(FileClaim.PathOf(orphan)));
+        Assert.False(File.Exists(orphanTemp), "expected the killed worker's temporary result deleted");
     }
 
     [Fact]
