@@ -79,11 +79,18 @@ public sealed class FolderWorkerTests
         }
 
         var done = new ConcurrentQueue<(int Worker, string Video)>();
+        var started = new ConcurrentDictionary<(int Worker, string Video), bool>();
         var hooks = new[] { new WorkerHooks(), new WorkerHooks() };
         for (int i = 0; i < hooks.Length; i++)
         {
             int worker = i;
             hooks[i].Completed = video => done.Enqueue((worker, Path.GetFileName(video)));
+            // Any window written counts as taking the video, published or not.
+            hooks[i].WindowWritten = (video, _) =>
+            {
+                started.TryAdd((worker, Path.GetFileName(video)), true);
+                return Task.CompletedTask;
+            };
         }
 
         using IHost first = folder.CreateHost(hooks[0]);
@@ -96,6 +103,8 @@ public sealed class FolderWorkerTests
 
         string[] processed = [.. done.Select(d => d.Video).Order(StringComparer.Ordinal)];
         Assert.Equal(names, processed); // each once: none missing, none twice
+        string[] read = [.. started.Keys.Select(k => k.Video).Order(StringComparer.Ordinal)];
+        Assert.Equal(names, read); // no video read by both workers
         Assert.Equal([.. names.Select(n => n + FolderWorker.ResultSuffix)], folder.Files(FolderWorker.ResultSuffix));
         Assert.Empty(folder.Files(FolderWorker.TempSuffix));
         Assert.False(Directory.Exists(Path.Combine(folder.Folder, FolderWorker.FailedFolder)));
