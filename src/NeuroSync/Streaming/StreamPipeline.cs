@@ -246,7 +246,6 @@ internal sealed class StreamPipeline : IDisposable
         }
         catch (Exception ex) when (ex is InvalidImageException or ArgumentException)
         {
-            entry.Failed = true;
             Reject();
             return;
         }
@@ -364,7 +363,5 @@ internal sealed class StreamPipeline : IDisposable
         public FrameAnalysis? Analysis { get; set; }
 
         public float[]? Features { get; set; }
-
-        public bool Failed { get; set; }
     }
 }
