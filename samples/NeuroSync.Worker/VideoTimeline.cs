@@ -77,7 +77,7 @@ internal sealed class VideoTimeline
                 {
                     TimeSpan? end = !update.IsFinal ? null
                         : probe.Duration is { } duration && duration > feeder.Written ? duration : feeder.Written;
-                    if (rows.Add(update, feeder.Refusals, end) is not { } row)
+                    if (rows.Add(update, end) is not { } row)
                     {
                         continue;
                     }
@@ -101,7 +101,7 @@ internal sealed class VideoTimeline
                 throw;
             }
 
-            dropped = Math.Max(0, session.DroppedFrames - feeder.Refusals);
+            dropped = session.DroppedFrames;
         }
 
         TimelineSummaryReport summary = rows.Summarise(name, metadata?.ModelSetName ?? "?", (mode ?? metadata?.Mode ?? RecognitionMode.Robust).ToString().ToLowerInvariant(), hop, window, complete: true, dropped);

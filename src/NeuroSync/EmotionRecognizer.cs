@@ -158,13 +158,14 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         StreamOptions settings = options?.Clone() ?? new StreamOptions();
         settings.Validate();
         TimeSpan clip = TimeSpan.FromSeconds((double)_audioPreprocessor.MaxSamples / _audioPreprocessor.TargetSampleRate);
-        if ((settings.Window ?? clip) < settings.Hop)
+        TimeSpan window = settings.Window ?? clip;
+        if (window < settings.Hop)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), settings.Hop, $"StreamOptions.Hop: expected at most the window ({settings.Window ?? clip}{(settings.Window is null ? ", the model set's clip length" : "")}), found {settings.Hop}.");
+            throw new ArgumentOutOfRangeException(nameof(options), settings.Hop, $"StreamOptions.Hop: expected at most the window ({window}{(settings.Window is null ? ", the model set's clip length" : "")}), found {settings.Hop}.");
         }
 
         var call = CallSettings.Resolve(new RecognitionOptions { Mode = settings.Mode, ComputeContributions = settings.ComputeContributions }, _options);
-        return new EmotionStreamSession(new StreamPipeline(_paths, _fusionStage, _videoPreprocessor, _visualEncoder, _audioPreprocessor, call, settings), settings);
+        return new EmotionStreamSession(new StreamPipeline(_paths, _fusionStage, _videoPreprocessor, _visualEncoder, _audioPreprocessor, call, settings.Hop, window), settings);
     }
 
     /// <summary>Gets the labels of the predictions.</summary>

@@ -129,7 +129,7 @@ internal static class TimelineCommand
                         TimeSpan? end = !update.IsFinal ? null
                             : cancellationToken.IsCancellationRequested || duration is null ? feeder.Written
                             : duration.Value > feeder.Written ? duration.Value : feeder.Written;
-                        if (rows.Add(update, feeder.Refusals, end) is not { } row)
+                        if (rows.Add(update, end) is not { } row)
                         {
                             continue;
                         }
@@ -167,8 +167,7 @@ internal static class TimelineCommand
                     complete = false;
                 }
 
-                // The stream counts every refusal as a dropped frame; the feeder wrote each of them again.
-                dropped = Math.Max(0, session.DroppedFrames - feeder.Refusals);
+                dropped = session.DroppedFrames;
             }
 
             TimelineSummaryReport summary = rows.Summarise(input, modelSet, mode, hop, window, complete, dropped);

@@ -13,7 +13,6 @@ internal sealed class TimelineRows
     private readonly List<TimelineWindowReport> _rows = [];
     private int _dropped;
     private int _skipped;
-    private int _refusalsCounted;
 
     /// <summary>Creates an empty timeline.</summary>
     /// <param name="labels">The model set's labels.</param>
@@ -30,20 +29,13 @@ internal sealed class TimelineRows
 
     /// <summary>Takes an update.</summary>
     /// <param name="update">The update.</param>
-    /// <param name="refusals">How many frames the stream has refused so far and was given again (see
-    /// <see cref="StreamFeeder.Refusals"/>): the stream counts them as dropped, and they are not.</param>
     /// <param name="inputEnd">For the final update, the end of the recording read: the final window is cut there (the
     /// stream reports it as ending at the next multiple of the hop).</param>
     /// <returns>The new row, or <see langword="null"/> when the update repeats the previous window (the stream's final
     /// word when the input ended exactly on a hop).</returns>
-    public TimelineWindowReport? Add(EmotionUpdate update, int refusals, TimeSpan? inputEnd = null)
+    public TimelineWindowReport? Add(EmotionUpdate update, TimeSpan? inputEnd = null)
     {
-        // Frames refused and written again are not lost: take them off this update's count, as far as it goes (a refusal
-        // the feeder had not counted yet when this update came goes off a later update's; the summary's total is exact).
         int dropped = update.DroppedFrames;
-        int uncounted = Math.Min(dropped, refusals - _refusalsCounted);
-        _refusalsCounted += uncounted;
-        dropped -= uncounted;
         _dropped += dropped;
         _skipped += update.SkippedUpdates;
         if (_rows.Count > 0 && update.IsFinal && TimelineWindowReport.Seconds(update.WindowEnd) == _rows[^1].End)
@@ -69,8 +61,8 @@ internal sealed class TimelineRows
     /// <param name="hop">The hop.</param>
     /// <param name="window">The window.</param>
     /// <param name="complete">Whether the whole recording was read.</param>
-    /// <param name="droppedFrames">The frames the stream lost in all, when known exactly (the stream's count less the
-    /// refusals written again); otherwise the rows' sum.</param>
+    /// <param name="droppedFrames">The frames the stream lost in all (<see cref="EmotionStreamSession.DroppedFrames"/>), when
+    /// known; otherwise the rows' sum.</param>
     /// <returns>The summary.</returns>
     public TimelineSummaryReport Summarise(string input, string modelSet, string mode, TimeSpan hop, TimeSpan window, bool complete, int? droppedFrames = null)
     {

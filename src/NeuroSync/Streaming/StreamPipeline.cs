@@ -48,7 +48,8 @@ internal sealed class StreamPipeline : IDisposable
         IVisualEncoder visualEncoder,
         AudioPreprocessor audioPreprocessor,
         CallSettings call,
-        StreamOptions options)
+        TimeSpan hop,
+        TimeSpan window)
     {
         _paths = paths;
         _fusion = fusion;
@@ -57,8 +58,8 @@ internal sealed class StreamPipeline : IDisposable
         _audioPreprocessor = audioPreprocessor;
         _voiceActivity = audioPreprocessor.VoiceActivityDetector is { } vad && vad.SampleRate == audioPreprocessor.TargetSampleRate ? vad : null;
         _call = call;
-        _hop = options.Hop;
-        _window = options.Window ?? TimeSpan.FromSeconds((double)audioPreprocessor.MaxSamples / audioPreprocessor.TargetSampleRate);
+        _hop = hop;
+        _window = window;
         _stride = video.FrameStride;
         _perFrameScores = visualEncoder is OnnxVisualClassifier;
         _crop = new float[video.FrameTensorLength];
