@@ -2,12 +2,15 @@
 # Builds models/lite/ from pinned npm packages (never at run or test time; the results are committed):
 #   @vladmandic/human 3.3.6 (MIT)  models/emotion.json|.bin   -> emotion_fer.onnx  (via tfjs_to_onnx.py)
 #                                  models/blazeface.json|.bin -> blazeface.onnx
-#   @ricky0123/vad-web 0.0.31      dist/silero_vad_v5.onnx    -> silero_vad_v5.onnx (copied as is; the model is MIT)
+#   @ricky0123/vad-web 0.0.31      dist/silero_vad_v5.onnx    -> tests/NeuroSync.Tests/TestData/Lite/silero_vad_v5.onnx
+#                                  (copied as is, the reference; the model is MIT) -> silero_vad_v5_sequence.onnx
+#                                  (via silero_sequence.py: the same network, every window of a signal in one run)
 #   @vladmandic/face-api 1.7.15 (MIT) model/face_expression_model-weights_manifest.json|.bin
 #                                  -> face_expression.onnx (a weights manifest: the network is built from face-api's
 #                                     code by faceapi_expression_to_onnx.py)
 # and the reference inputs of the TF.js-vs-ONNX check (tests/NeuroSync.Tests/TestData/Lite). Then run verify.sh.
-# Needs npm (with a configured registry), /usr/bin/python3 with python3-onnx, python3-numpy and python3-opencv.
+# Needs npm (with a configured registry), /usr/bin/python3 with python3-onnx, python3-numpy, python3-opencv and
+# python3-torch.
 # Usage, from the repository root: sh tools/lite/fetch_models.sh [WORK_DIR]
 set -eu
 
@@ -35,7 +38,8 @@ cd "$ROOT"
 OUT=models/lite
 /usr/bin/python3 tools/lite/tfjs_to_onnx.py "$WORK/human/package/models/emotion.json" "$OUT/emotion_fer.onnx"
 /usr/bin/python3 tools/lite/tfjs_to_onnx.py "$WORK/human/package/models/blazeface.json" "$OUT/blazeface.onnx"
-cp "$WORK/vad/package/dist/silero_vad_v5.onnx" "$OUT/silero_vad_v5.onnx"
+cp "$WORK/vad/package/dist/silero_vad_v5.onnx" tests/NeuroSync.Tests/TestData/Lite/silero_vad_v5.onnx
+/usr/bin/python3 tools/lite/silero_sequence.py tests/NeuroSync.Tests/TestData/Lite/silero_vad_v5.onnx "$OUT/silero_vad_v5_sequence.onnx"
 /usr/bin/python3 tools/lite/faceapi_expression_to_onnx.py "$WORK/faceapi/package/model/face_expression_model-weights_manifest.json" "$OUT/face_expression.onnx"
 /usr/bin/python3 tools/lite/make_reference_inputs.py tests/NeuroSync.Tests/TestData/Lite
 echo "models in $OUT; packages unpacked in $WORK (verify.sh $WORK runs the TF.js side)"

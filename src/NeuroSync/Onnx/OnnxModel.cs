@@ -59,6 +59,14 @@ internal sealed class OnnxModel : IDisposable
     /// <summary>Gets why CUDA was requested but the CPU is used (ONNX Runtime's error), or <see langword="null"/>.</summary>
     public string? ProviderFallbackReason { get; }
 
+    /// <summary>Checks the session's interface against one of several a caller accepts, once it has looked at <see cref="InputMetadata"/>.</summary>
+    /// <exception cref="ModelMismatchException">An input or output is missing or has another type or shape.</exception>
+    public void Require(IReadOnlyList<TensorSpec> inputs, IReadOnlyList<TensorSpec> outputs)
+    {
+        Check(_session.InputMetadata, inputs, "input");
+        Check(_session.OutputMetadata, outputs, "output");
+    }
+
     /// <summary>Runs the model; the caller disposes the outputs.</summary>
     public IDisposableReadOnlyCollection<OrtValue> Run(IReadOnlyCollection<string> inputNames, IReadOnlyCollection<OrtValue> inputs, IReadOnlyCollection<string> outputNames, CancellationToken cancellationToken)
     {

@@ -98,7 +98,7 @@ public sealed class RobustVoiceGateTests(RobustVoiceGateTests.Detector silero) :
     [Fact]
     public void CreateBuiltIn_IsTheLiteSetsSileroExactly()
     {
-        using var fromFile = new SileroVoiceActivity(LiteModels.File("silero_vad_v5.onnx"));
+        using var fromFile = new SileroVoiceActivity(LiteModels.File("silero_vad_v5_sequence.onnx"));
         float[] speech = new AudioPreprocessor().ResampleToMono(AudioClip.ReadWav(TestFiles.Path("Audio", "espeak_hello_22050.wav")));
 
         Assert.Equal(fromFile.Detect(speech), silero.Instance.Detect(speech)); // tolerance: exact

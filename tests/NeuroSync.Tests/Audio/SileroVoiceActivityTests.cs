@@ -83,10 +83,66 @@ public sealed class SileroVoiceActivityTests(SileroVoiceActivityTests.Vad vad, I
         Assert.Throws<ArgumentException>(() => new AudioPreprocessor(options, vad.Detector));
     }
 
+    [Theory]
+    [InlineData("espeak_hello_22050.wav")]
+    [InlineData("steady_noise_16k.wav")]
+    [InlineData("tone_1khz_3s.wav")]
+    [InlineData("speechlike_9s.wav")]
+    public void Score_SequenceGraph_EqualsSilerosOwnGraphWindowByWindow(string file)
+    {
+        // Silero's own file (run once per window, as its OnnxWrapper does) is the reference for the graph that scores a
+        // whole signal in one run (tools/lite/silero_sequence.py). A cut keeps the last window partial (zero-padded).
+        float[] mono = new AudioPreprocessor().ResampleToMono(AudioClip.ReadWav(TestFiles.Path("Audio", file)))[..^100];
+        var expected = new float[SileroVoiceActivity.WindowCount(mono.Length)];
+        var actual = new float[expected.Length];
+
+        vad.Original.Score(mono, expected, CancellationToken.None);
+        vad.Detector.Score(mono, actual, CancellationToken.None);
+
+        double maxDiff = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
+        output.WriteLine($"{file}: {expected.Length} windows, max |difference| {maxDiff:E2}, probabilities {expected.Min():F3} to {expected.Max():F3}");
+        Assert.True(maxDiff <= 1e-5, $"max |difference| {maxDiff:E2}"); // tolerance: float32 order of a recurrence over hundreds of windows
+        Assert.Equal(vad.Original.Detect(mono).HasSpeech, vad.Detector.Detect(mono).HasSpeech);
+    }
+
+    [Fact]
+    public void Score_SignalLongerThanOneRun_CarriesTheStateAcrossRuns()
+    {
+        // Over 4096 windows the sequence graph takes several runs; the recurrent state must carry over as within one run.
+        float[] speech = new AudioPreprocessor().ResampleToMono(AudioClip.ReadWav(TestFiles.Path("Audio", "speechlike_9s.wav")));
+        float[] longSignal = [.. Enumerable.Range(0, 24).SelectMany(_ => speech)];
+        int windows = SileroVoiceActivity.WindowCount(longSignal.Length);
+        Assert.True(windows > 4096, $"{windows} windows");
+        var whole = new float[windows];
+        vad.Detector.Score(longSignal, whole, CancellationToken.None);
+
+        var windowByWindow = new float[windows];
+        vad.Original.Score(longSignal, windowByWindow, CancellationToken.None);
+
+        double maxDiff = whole.Zip(windowByWindow, (a, b) => Math.Abs(a - b)).Max();
+        output.WriteLine($"{windows} windows, max |difference| {maxDiff:E2}");
+        Assert.True(maxDiff <= 1e-5, $"max |difference| {maxDiff:E2}"); // a state lost between runs would differ by far more
+    }
+
+    [Fact]
+    public void Create_ModelOfAnotherKind_IsRejectedNamingBothInterfaces()
+    {
+        var ex = Assert.Throws<ModelMismatchException>(() => new SileroVoiceActivity(LiteModels.File("blazeface.onnx")));
+
+        Assert.Contains("inputs windows, state", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("blazeface.onnx", ex.Message, StringComparison.Ordinal);
+    }
+
     public sealed class Vad : IDisposable
     {
-        public SileroVoiceActivity Detector { get; } = new(LiteModels.File("silero_vad_v5.onnx"));
+        public SileroVoiceActivity Detector { get; } = new(LiteModels.File("silero_vad_v5_sequence.onnx"));
 
-        public void Dispose() => Detector.Dispose();
+        public SileroVoiceActivity Original { get; } = new(TestFiles.Path("Lite", "silero_vad_v5.onnx"));
+
+        public void Dispose()
+        {
+            Detector.Dispose();
+            Original.Dispose();
+        }
     }
 }

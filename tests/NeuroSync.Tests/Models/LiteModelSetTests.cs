@@ -20,7 +20,7 @@ public sealed class LiteModelSetTests : IDisposable
         Assert.Null(set.FusionPath);
         Assert.Equal(["emotion_fer.onnx", "face_expression.onnx"], set.VisualClassifierPaths.Select(Path.GetFileName));
         Assert.EndsWith("blazeface.onnx", set.FaceDetectorPath, StringComparison.Ordinal);
-        Assert.EndsWith("silero_vad_v5.onnx", set.VoiceActivityPath, StringComparison.Ordinal);
+        Assert.EndsWith("silero_vad_v5_sequence.onnx", set.VoiceActivityPath, StringComparison.Ordinal);
         Assert.Equal(["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"], set.Manifest.Video.Classifiers![0].Labels);
         Assert.Equal(["neutral", "happy", "sad", "angry", "fear", "disgust", "surprise"], set.Manifest.Video.Classifiers![1].Labels);
     }
