@@ -11,6 +11,13 @@ public sealed class StreamOptions
     /// model set's clip length (7 s for the original). At least <see cref="Hop"/>, at most 60 s.</summary>
     public TimeSpan? Window { get; set; }
 
+    /// <summary>Gets or sets the most frames a second the stream analyses; <see langword="null"/> (the default) analyses every
+    /// frame written. With a cap, a frame is kept when it is the first of its <c>1 / MaxFrameRate</c> slot of stream time, and
+    /// the others are ignored as if never written (not counted as dropped). The face path costs the same for every frame it
+    /// analyses, so a 15 fps camera capped at 5 costs a third; each window still equals a clip call on the frames kept.
+    /// 0.5 to 120.</summary>
+    public double? MaxFrameRate { get; set; }
+
     /// <summary>Gets or sets the recognition mode; <see langword="null"/> (the default) keeps the recognizer's.</summary>
     public RecognitionMode? Mode { get; set; }
 
@@ -32,6 +39,7 @@ public sealed class StreamOptions
     {
         Require(Hop >= TimeSpan.FromMilliseconds(100) && Hop <= TimeSpan.FromSeconds(60), nameof(Hop), $"expected 100 ms to 60 s, found {Hop}");
         Require(Window is null || (Window >= Hop && Window <= TimeSpan.FromSeconds(60)), nameof(Window), $"expected the hop ({Hop}) to 60 s, found {Window}");
+        Require(MaxFrameRate is null or (>= 0.5 and <= 120), nameof(MaxFrameRate), $"expected 0.5 to 120 frames a second, found {MaxFrameRate}");
         Require(Mode is null || Enum.IsDefined(Mode.Value), nameof(Mode), $"expected Robust or Original, found {(int?)Mode}");
         Require(MaxBacklog is >= 1 and <= 10_000, nameof(MaxBacklog), $"expected 1 to 10000, found {MaxBacklog}");
         Require(MaxPendingUpdates is >= 1 and <= 1000, nameof(MaxPendingUpdates), $"expected 1 to 1000, found {MaxPendingUpdates}");

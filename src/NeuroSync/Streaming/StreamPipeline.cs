@@ -21,6 +21,7 @@ internal sealed class StreamPipeline : IDisposable
     private readonly CallSettings _call;
     private readonly TimeSpan _hop;
     private readonly TimeSpan _window;
+    private readonly double? _maxFrameRate;
     private readonly int _stride;
     private readonly bool _perFrameScores;
     private readonly float[] _crop;
@@ -37,6 +38,7 @@ internal sealed class StreamPipeline : IDisposable
     private long _nextWindow = 1;
     private long _frameCount;
     private TimeSpan _lastFrameTime = TimeSpan.MinValue;
+    private long _lastFrameSlot = long.MinValue;
     private bool _speaking;
     private int _rejected;
     private int _totalRejected;
@@ -49,7 +51,8 @@ internal sealed class StreamPipeline : IDisposable
         AudioPreprocessor audioPreprocessor,
         CallSettings call,
         TimeSpan hop,
-        TimeSpan window)
+        TimeSpan window,
+        double? maxFrameRate)
     {
         _paths = paths;
         _fusion = fusion;
@@ -60,6 +63,7 @@ internal sealed class StreamPipeline : IDisposable
         _call = call;
         _hop = hop;
         _window = window;
+        _maxFrameRate = maxFrameRate;
         _stride = video.FrameStride;
         _perFrameScores = visualEncoder is OnnxVisualClassifier;
         _crop = new float[video.FrameTensorLength];
@@ -121,6 +125,17 @@ internal sealed class StreamPipeline : IDisposable
             }
 
             _lastFrameTime = timestamp;
+            if (_maxFrameRate is { } rate)
+            {
+                long slot = (long)Math.Floor(timestamp.Ticks * rate / TimeSpan.TicksPerSecond);
+                if (slot == _lastFrameSlot)
+                {
+                    return closed;
+                }
+
+                _lastFrameSlot = slot;
+            }
+
             long index = _frameCount++;
             var entry = new FrameEntry(index, timestamp);
             _frames.Add(entry);

@@ -65,6 +65,34 @@ public sealed class EmotionStreamSessionExactnessTests
         }
     }
 
+    [Fact]
+    public async Task MaxFrameRate_KeepsTheFirstFrameOfEachSlot_AndEachWindowEqualsRecognizeAsyncOnTheFramesKept()
+    {
+        using var recognizer = EmotionRecognizer.Create(Path.Combine(AppContext.BaseDirectory, "Models", "lite"));
+        using StreamInputs inputs = StreamInputs.Recording(9.5, fps: 15);
+        await using EmotionStreamSession session = recognizer.OpenStream(new StreamOptions { MaxFrameRate = 5, MaxBacklog = 10_000, MaxPendingUpdates = 100 });
+
+        Task<List<EmotionUpdate>> reading = ReadAllAsync(session);
+        await inputs.WriteAllAsync(session);
+        List<EmotionUpdate> updates = await reading;
+
+        // 15 fps capped at 5: frames 0, 3, 6, ... (the first of each 200 ms), 48 of the 143, none of them counted as dropped.
+        static bool Kept(TimeSpan time) => (int)Math.Round(time.TotalSeconds * 15) % 3 == 0;
+        Assert.Equal(inputs.Frames.Where(f => Kept(f.Time)).Select(f => f.Time), updates.SelectMany(u => u.Faces).Select(f => f.Timestamp));
+        Assert.Equal(48, updates.Sum(u => u.Faces.Count));
+        Assert.Equal(0, session.DroppedFrames);
+        foreach (EmotionUpdate update in updates)
+        {
+            EmotionPrediction expected = await recognizer.RecognizeAsync(inputs.Window(update.WindowStart, update.WindowEnd, Kept));
+            Assert.Equal(expected.Mask, update.Mask);
+            Assert.Equal(expected.Frames.Count, update.Prediction.Frames.Count);
+            for (int i = 0; i < expected.Scores.Count; i++)
+            {
+                Assert.True(Math.Abs(expected.Scores[i] - update.Prediction.Scores[i]) <= Tolerances.StreamWindow, $"window ending {update.WindowEnd}, score {i}: clip {expected.Scores[i]}, stream {update.Prediction.Scores[i]}");
+            }
+        }
+    }
+
     private static async Task<List<EmotionUpdate>> ReadAllAsync(EmotionStreamSession session)
     {
         var updates = new List<EmotionUpdate>();

@@ -355,6 +355,9 @@ public sealed class EmotionStreamSessionTests
         Assert.Throws<NotSupportedException>(() => bare.OpenStream());
         Assert.Throws<ArgumentOutOfRangeException>(() => inner.OpenStream(new StreamOptions { Hop = TimeSpan.FromMilliseconds(10) }));
         Assert.Throws<ArgumentOutOfRangeException>(() => inner.OpenStream(new StreamOptions { Window = TimeSpan.FromMilliseconds(500) }));
+        var frameRate = Assert.Throws<ArgumentOutOfRangeException>(() => inner.OpenStream(new StreamOptions { MaxFrameRate = double.NaN }));
+        Assert.Contains("StreamOptions.MaxFrameRate", frameRate.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => inner.OpenStream(new StreamOptions { MaxFrameRate = 0 }));
         // The default window is the set's clip length (7 s), and a hop longer than the window would leave input unjudged.
         var hop = Assert.Throws<ArgumentOutOfRangeException>(() => inner.OpenStream(new StreamOptions { Hop = TimeSpan.FromSeconds(10) }));
         Assert.Contains("clip length", hop.Message, StringComparison.Ordinal);

@@ -77,14 +77,14 @@ internal sealed class StreamInputs : IDisposable
         session.Complete();
     }
 
-    /// <summary>The clip a window stands for: its samples and its frames.</summary>
-    public EmotionInput Window(TimeSpan start, TimeSpan end)
+    /// <summary>The clip a window stands for: its samples and its frames (those <paramref name="keep"/> keeps, or all).</summary>
+    public EmotionInput Window(TimeSpan start, TimeSpan end, Func<TimeSpan, bool>? keep = null)
     {
         int from = (int)Math.Ceiling(start.TotalSeconds * SampleRate), to = Math.Min(Audio.Length, (int)Math.Ceiling(end.TotalSeconds * SampleRate));
         return new EmotionInput
         {
             Audio = to > from ? new AudioClip(Audio.AsMemory(from, to - from), SampleRate) : null,
-            Frames = [.. Frames.Where(f => f.Time >= start && f.Time < end).Select(f => new VideoFrame(f.Image, f.Time))],
+            Frames = [.. Frames.Where(f => f.Time >= start && f.Time < end && (keep is null || keep(f.Time))).Select(f => new VideoFrame(f.Image, f.Time))],
         };
     }
 
