@@ -2,7 +2,6 @@ using System.Buffers;
 using Microsoft.ML.OnnxRuntime;
 using NeuroSync.Onnx;
 using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Advanced;
 using SixLabors.ImageSharp.PixelFormats;
 
 namespace NeuroSync.Vision;
@@ -141,68 +140,10 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
 
     private List<FaceBox> Detect(Image<Rgb24> image, Memory<float> input, Letterbox box, CancellationToken cancellationToken)
     {
-        WriteInput(image, input.Span, box);
+        BlazeFaceInput.Write(image, box.Side, box.Left, box.Top, InputSize, input.Span);
         using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input, _inputShape);
         using var outputs = _model.Run(_inputNames, [value], _outputNames, cancellationToken);
         return Suppress(Decode(outputs), box);
-    }
-
-    /// <summary>The frame centred on a black square (the human library's <c>square</c> option, so faces keep their shape), then
-    /// TensorFlow's <c>resizeBilinear</c> (no corner alignment, no half-pixel centres) to the input size and x / 127.5 - 1, NHWC RGB.</summary>
-    private void WriteInput(Image<Rgb24> image, Span<float> destination, Letterbox box)
-    {
-        int size = InputSize, width = image.Width, height = image.Height;
-        float scale = (float)box.Side / size;
-        int[] x0 = ArrayPool<int>.Shared.Rent(size);
-        float[] fx = ArrayPool<float>.Shared.Rent(size);
-        Rgb24[] black = ArrayPool<Rgb24>.Shared.Rent(width);
-        try
-        {
-            Array.Clear(black, 0, width);
-            for (int x = 0; x < size; x++)
-            {
-                float sx = x * scale;
-                x0[x] = (int)sx;
-                fx[x] = sx - x0[x];
-            }
-
-            for (int y = 0; y < size; y++)
-            {
-                float sy = y * scale;
-                int top = (int)sy;
-                float fy = sy - top;
-                ReadOnlySpan<Rgb24> upper = PaddedRow(image, top - box.Top, box, black);
-                ReadOnlySpan<Rgb24> lower = PaddedRow(image, Math.Min(top + 1, box.Side - 1) - box.Top, box, black);
-                Span<float> row = destination.Slice(y * size * 3, size * 3);
-                for (int x = 0; x < size; x++)
-                {
-                    int left = x0[x] - box.Left, right = Math.Min(x0[x] + 1, box.Side - 1) - box.Left;
-                    Rgb24 tl = Pixel(upper, left), tr = Pixel(upper, right), bl = Pixel(lower, left), br = Pixel(lower, right);
-                    float wx = fx[x];
-                    row[3 * x] = Lerp(tl.R, tr.R, bl.R, br.R, wx, fy);
-                    row[(3 * x) + 1] = Lerp(tl.G, tr.G, bl.G, br.G, wx, fy);
-                    row[(3 * x) + 2] = Lerp(tl.B, tr.B, bl.B, br.B, wx, fy);
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(x0);
-            ArrayPool<float>.Shared.Return(fx);
-            ArrayPool<Rgb24>.Shared.Return(black);
-        }
-
-        static ReadOnlySpan<Rgb24> PaddedRow(Image<Rgb24> image, int y, Letterbox box, Rgb24[] black) =>
-            (uint)y < (uint)image.Height ? image.DangerousGetPixelRowMemory(y).Span : black.AsSpan(0, image.Width);
-
-        static Rgb24 Pixel(ReadOnlySpan<Rgb24> row, int x) => (uint)x < (uint)row.Length ? row[x] : default;
-
-        static float Lerp(byte tl, byte tr, byte bl, byte br, float wx, float wy)
-        {
-            float top = tl + ((tr - tl) * wx);
-            float bottom = bl + ((br - bl) * wx);
-            return ((top + ((bottom - top) * wy)) / 127.5f) - 1f;
-        }
     }
 
     private List<Candidate> Decode(IReadOnlyList<OrtValue> outputs)
