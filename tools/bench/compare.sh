@@ -13,7 +13,7 @@
 #                  OMP_WAIT_POLICY=PASSIVE (PyTorch's idle OpenMP threads otherwise spin and take the cores from
 #                  OpenBLAS' own threads: 2.5x slower Wav2Vec2 on 2 cores), so the original is timed at its best
 #
-# Steps: install libopenblas0-pthread if missing (PyTorch's BLAS; Debian's default reference BLAS would make the
+# Steps: install libopenblas0-pthread and python3-scipy if missing (PyTorch's BLAS, since Debian's default reference BLAS would make the
 # original look far slower than it is), count the models' FLOPs, run tools/bench/pytorch_reference.py, build and run the
 # BenchmarkDotNet classes with --job compare and the JSON exporter, then print the Markdown table
 # (tools/bench/compare_table.py) and save it as table.md. About 4 to 6 minutes on 2 cores (about 8 with --all).
@@ -58,14 +58,17 @@ if [[ $INT8 -eq 1 && ! -f "$MODELS/neurosync.int8.json" ]]; then
   INT8=0
 fi
 
-if ! dpkg -s libopenblas0-pthread >/dev/null 2>&1; then
-  echo "== installing libopenblas0-pthread (the BLAS PyTorch will use)"
-  if [[ $(id -u) -eq 0 ]]; then
-    apt-get install -y libopenblas0-pthread >/dev/null
-  else
-    sudo apt-get install -y libopenblas0-pthread >/dev/null
+# libopenblas0-pthread is the BLAS PyTorch will use; python3-scipy reads the reference's WAV file.
+for package in libopenblas0-pthread python3-scipy; do
+  if ! dpkg -s "$package" >/dev/null 2>&1; then
+    echo "== installing $package"
+    if [[ $(id -u) -eq 0 ]]; then
+      apt-get install -y "$package" >/dev/null
+    else
+      sudo apt-get install -y "$package" >/dev/null
+    fi
   fi
-fi
+done
 
 OUT="${OUT:-artifacts/bench/$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "$OUT"
