@@ -186,11 +186,12 @@ class Builder:
         return self.node("Relu", [s1234], f"{block}/out"), size
 
     def build(self):
-        x = "input"
-        mean = self.const("normalize/mean_rgb", np.array(MEAN_RGB, np.float32).reshape(1, 1, 1, 3))
+        # Transposed first, so the normalisation runs on NCHW planes: the same values (element-wise ops commute with a
+        # transpose), but ONNX Runtime broadcasts an NHWC [1, 1, 1, 3] operand three values at a time (13 % of a run).
+        x = self.node("Transpose", ["input"], "to_nchw", perm=[0, 3, 1, 2])
+        mean = self.const("normalize/mean_rgb", np.array(MEAN_RGB, np.float32).reshape(1, 3, 1, 1))
         x = self.node("Sub", [x, mean], "normalize/sub_mean_rgb")
         x = self.node("Div", [x, self.const("normalize/255", np.array(255, np.float32))], "normalize/div_255")
-        x = self.node("Transpose", [x], "to_nchw", perm=[0, 3, 1, 2])
         size = INPUT_SIZE
         for i in range(len(CHANNELS)):
             x, size = self.dense_block4(x, size, f"dense{i}", first=i == 0)
