@@ -131,12 +131,7 @@ public sealed class EmotionStreamSession : IAsyncDisposable
     /// <exception cref="ObjectDisposedException">The stream is disposed.</exception>
     public bool TryWriteFrame(Image<Rgb24> image, TimeSpan timestamp)
     {
-        ArgumentNullException.ThrowIfNull(image);
-        if (timestamp < TimeSpan.Zero)
-        {
-            image.Dispose();
-            throw new ArgumentOutOfRangeException(nameof(timestamp), timestamp, "Frame timestamp: expected 0 or later.");
-        }
+        CheckFrame(image, timestamp);
 
         lock (_writeLock)
         {
@@ -191,12 +186,7 @@ public sealed class EmotionStreamSession : IAsyncDisposable
     /// <exception cref="ObjectDisposedException">The stream is disposed.</exception>
     public async ValueTask WriteFrameAsync(Image<Rgb24> image, TimeSpan timestamp, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(image);
-        if (timestamp < TimeSpan.Zero)
-        {
-            image.Dispose();
-            throw new ArgumentOutOfRangeException(nameof(timestamp), timestamp, "Frame timestamp: expected 0 or later.");
-        }
+        CheckFrame(image, timestamp);
 
         lock (_writeLock)
         {
@@ -311,6 +301,17 @@ public sealed class EmotionStreamSession : IAsyncDisposable
         {
             owned?.Dispose();
             throw Closed(null);
+        }
+    }
+
+    /// <summary>Checks a written frame's arguments; a frame refused for its timestamp is disposed, as the stream owns it.</summary>
+    private static void CheckFrame(Image<Rgb24> image, TimeSpan timestamp)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (timestamp < TimeSpan.Zero)
+        {
+            image.Dispose();
+            throw new ArgumentOutOfRangeException(nameof(timestamp), timestamp, "Frame timestamp: expected 0 or later.");
         }
     }
 
