@@ -264,10 +264,21 @@ class Converter:
         paddings = self.const(node, 1)
         if paddings.shape != (4, 2) or (paddings < 0).any() or paddings[0].any():
             fail(node, f"expected non-negative NHWC paddings [4, 2] without batch padding, found {paddings.tolist()}")
-        nchw = paddings[[0, 3, 1, 2]]
-        pads = self.add_init(node["name"] + "/pads", np.concatenate([nchw[:, 0], nchw[:, 1]]).astype(np.int64))
         out = self.fresh(node["name"])
-        self.nodes.append(helper.make_node("Pad", [x[0], pads], [out], mode="constant"))
+        channels = x[1][3]
+        if not paddings[1:3].any() and paddings[3, 0] == 0 and channels > 0:
+            # Zero channels appended (BlazeFace's residual path): a 1x1 Conv whose weights are the identity on the first
+            # channels gives the same values for finite inputs, and ONNX Runtime keeps its blocked NCHWc layout through it
+            # and the residual Add after it; a Pad there makes it reorder the tensor twice and leaves the Add and Relu unfused.
+            added = int(paddings[3, 1])
+            identity = np.zeros((channels + added, channels, 1, 1), dtype=np.float32)
+            identity[np.arange(channels), np.arange(channels), 0, 0] = 1
+            wn = self.add_init(node["name"] + "/identity", identity)
+            self.nodes.append(helper.make_node("Conv", [x[0], wn], [out], kernel_shape=[1, 1], strides=[1, 1], pads=[0, 0, 0, 0]))
+        else:
+            nchw = paddings[[0, 3, 1, 2]]
+            pads = self.add_init(node["name"] + "/pads", np.concatenate([nchw[:, 0], nchw[:, 1]]).astype(np.int64))
+            self.nodes.append(helper.make_node("Pad", [x[0], pads], [out], mode="constant"))
         shape = [d + int(p.sum()) if d > 0 else d for d, p in zip(x[1], paddings)]
         self.tensors[node["name"]] = (out, shape, True)
 

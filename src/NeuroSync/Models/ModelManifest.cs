@@ -169,7 +169,7 @@ internal sealed class FaceCropManifest
     public float? ShiftY { get; init; }
 
     /// <summary>Gets the crop size, as a fraction of the frame's shorter side, from which on the crop is the largest square
-    /// the frame holds around the face (a close-up or a face crop). Absent: the default of <c>VideoPreprocessingOptions.CloseUpWholeFrameFraction</c>.</summary>
+    /// the frame holds around the face, in a square frame only (a face crop). Absent: the default of <c>VideoPreprocessingOptions.CloseUpWholeFrameFraction</c>.</summary>
     public float? CloseUpWholeFrame { get; init; }
 }
 

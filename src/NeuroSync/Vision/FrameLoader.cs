@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 using SixLabors.ImageSharp;
@@ -9,7 +10,7 @@ namespace NeuroSync.Vision;
 /// <summary>
 /// Decodes untrusted image files (PNG, JPEG, BMP, GIF, TGA, ...) into frames, safely: the header is read first and images
 /// over <see cref="MaxPixels"/> are refused before any pixel buffer exists, a PNG must be complete (every chunk up to
-/// <c>IEND</c>), and decoding runs with its own memory limit.
+/// <c>IEND</c>), a JPEG too (its end-of-image marker after the scan data), and decoding runs with its own memory limit.
 /// </summary>
 /// <remarks>Thread-safe. Uses its own ImageSharp configuration, never the process-wide default.</remarks>
 public sealed class FrameLoader
@@ -77,6 +78,8 @@ public sealed class FrameLoader
             seekable.Position = start;
             RequireCompletePng(seekable, name);
             seekable.Position = start;
+            RequireCompleteJpeg(seekable, name);
+            seekable.Position = start;
             return Image.Load<Rgb24>(_configuration, seekable);
         }
         catch (Exception ex) when (ex is UnknownImageFormatException or InvalidImageContentException or ImageFormatException
@@ -91,6 +94,70 @@ public sealed class FrameLoader
                 seekable.Dispose();
             }
         }
+    }
+
+    /// <summary>Walks a JPEG's marker segments up to the first scan, then looks for the end-of-image marker (<c>FF D9</c>) in
+    /// what follows. ImageSharp 2.1 decodes a JPEG cut inside its scan data without an error, the missing blocks grey, and
+    /// a camera frame cut short on a socket is exactly that. Inside scan data a 0xFF byte is always followed by 0x00 or a
+    /// restart marker, so the first <c>FF D9</c> there is the real end; the segments before the scan are skipped by their
+    /// lengths because an EXIF thumbnail holds an end marker of its own. Bytes after the end marker are allowed.</summary>
+    private static void RequireCompleteJpeg(Stream stream, string name)
+    {
+        long start = stream.Position, length = stream.Length;
+        Span<byte> marker = stackalloc byte[4];
+        if (stream.ReadAtLeast(marker[..2], 2, throwOnEndOfStream: false) < 2 || marker[0] != 0xFF || marker[1] != 0xD8)
+        {
+            return;
+        }
+
+        while (true)
+        {
+            if (stream.ReadAtLeast(marker, 4, throwOnEndOfStream: false) < 4 || marker[0] != 0xFF)
+            {
+                throw new InvalidImageException($"Image '{name}': expected a complete JPEG, found one that ends or breaks before its image data ({length - start} bytes).");
+            }
+
+            if (marker[1] == 0xFF)
+            {
+                // A fill byte before the marker: read again from the next byte.
+                stream.Position -= 3;
+                continue;
+            }
+
+            long next = stream.Position - 2 + BinaryPrimitives.ReadUInt16BigEndian(marker[2..]);
+            if (marker[1] == 0xDA)
+            {
+                stream.Position = next;
+                break;
+            }
+
+            stream.Position = next;
+        }
+
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            bool afterFF = false;
+            int read;
+            while ((read = stream.Read(buffer, 0, 64 * 1024)) > 0)
+            {
+                foreach (byte b in buffer.AsSpan(0, read))
+                {
+                    if (afterFF && b == 0xD9)
+                    {
+                        return;
+                    }
+
+                    afterFF = b == 0xFF;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        throw new InvalidImageException($"Image '{name}': expected a complete JPEG, found one cut short inside its image data, without an end-of-image marker ({length - start} bytes).");
     }
 
     /// <summary>Walks a PNG's chunks (length, type, data, CRC) up to <c>IEND</c> without reading their data. ImageSharp 2.1

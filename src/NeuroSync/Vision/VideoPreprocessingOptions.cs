@@ -41,8 +41,9 @@ public sealed class VideoPreprocessingOptions
     public float FaceCropShiftY { get; set; }
 
     /// <summary>Gets or sets, for <see cref="RecognitionMode.Robust"/>, the size of a face crop, as a fraction of the frame's
-    /// shorter side, from which on the crop becomes the largest square the frame holds around the face: in a close-up or a
-    /// face crop the frame already is the face crop. Default 0 (never).</summary>
+    /// shorter side, from which on the crop becomes the largest square the frame holds around the face, when the frame itself
+    /// is square (its sides within 10 % of each other): such a frame is a face crop already. A camera frame (4:3, 16:9) keeps
+    /// the scaled box however large the face. Default 0 (never).</summary>
     public float CloseUpWholeFrameFraction { get; set; }
 
     /// <summary>Checks every setting.</summary>

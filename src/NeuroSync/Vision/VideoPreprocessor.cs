@@ -278,10 +278,11 @@ public sealed class VideoPreprocessor
             w = h = MathF.Max(w, h);
         }
 
-        if (_options.CloseUpWholeFrameFraction > 0 && MathF.Max(w, h) >= _options.CloseUpWholeFrameFraction * Math.Min(width, height))
+        if (_options.CloseUpWholeFrameFraction > 0 && IsSquare(width, height) && MathF.Max(w, h) >= _options.CloseUpWholeFrameFraction * Math.Min(width, height))
         {
-            // The face fills the frame (a close-up, a face crop): the frame already is the face crop, and a box-relative
-            // crop would only add the detector's jitter.
+            // The face fills a square frame (a face crop): the frame already is the face crop, and a box-relative crop would
+            // only add the detector's jitter. A camera frame (4:3, 16:9) with a large face is not a face crop: there the whole
+            // frame height would be up to 1.7 times the crop the classifiers learned from.
             w = h = Math.Min(width, height);
         }
 
@@ -289,6 +290,8 @@ public sealed class VideoPreprocessor
         var (x0, x1) = Fit(cx, w, width);
         var (y0, y1) = Fit(cy, h, height);
         return face with { X = x0, Y = y0, Width = x1 - x0, Height = y1 - y0 };
+
+        static bool IsSquare(int width, int height) => Math.Max(width, height) <= 1.1f * Math.Min(width, height);
 
         static (int Start, int End) Fit(float centre, float length, int limit)
         {

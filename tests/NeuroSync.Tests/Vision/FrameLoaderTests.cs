@@ -2,6 +2,9 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using NeuroSync.Tests.TestUtilities;
 using NeuroSync.Vision;
+using OpenCvSharp;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
 
 namespace NeuroSync.Tests.Vision;
 
@@ -59,6 +62,36 @@ public class FrameLoaderTests
         Assert.Contains("without an IEND chunk", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false, 6)]
+    [InlineData(true, 6)]
+    [InlineData(false, 99)] // only the end-of-image marker's last byte missing
+    public void Load_JpegCutInsideItsScanData_ThrowsInvalidImageExceptionNamingTheEndMarker(bool progressive, int tenthsKept)
+    {
+        // ImageSharp 2.1 alone decodes a cut JPEG into a frame whose missing blocks are grey.
+        byte[] jpeg = OpenCvJpeg(progressive);
+        int kept = tenthsKept == 99 ? jpeg.Length - 1 : jpeg.Length * tenthsKept / 10;
+
+        var ex = Assert.Throws<InvalidImageException>(() => new FrameLoader().Load(new MemoryStream(jpeg[..kept])));
+
+        Assert.Contains("without an end-of-image marker", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Load_CompleteJpeg_DecodesWithOrWithoutBytesAfterItsEnd(bool progressive)
+    {
+        byte[] jpeg = OpenCvJpeg(progressive);
+        Assert.Equal([0xFF, 0xD9], jpeg[^2..]);
+
+        using var image = new FrameLoader().Load(new MemoryStream(jpeg));
+        using var padded = new FrameLoader().Load(new NonSeekableStream([.. jpeg, 0, 0, 0xFF, 0xD8]));
+
+        Assert.Equal((640, 480), (image.Width, image.Height));
+        Assert.Equal(Pixels(image), Pixels(padded)); // tolerance: exact (the same bytes up to the end marker)
+    }
+
     [Fact]
     public void Load_NonSeekableStream_Works()
     {
@@ -72,6 +105,21 @@ public class FrameLoaderTests
     {
         var ex = Assert.Throws<InvalidImageException>(() => new FrameLoader(maxPixels: 1000).Load(TestFiles.Path("Images", "astronaut_512.png")));
         Assert.Contains("at most 1000 pixels", ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The astronaut frame encoded by OpenCV's libjpeg (an encoder other than ImageSharp's), baseline or progressive.</summary>
+    private static byte[] OpenCvJpeg(bool progressive)
+    {
+        using Mat bgr = Cv2.ImRead(TestFiles.Path("Images", "astronaut_640x480.png"));
+        Cv2.ImEncode(".jpg", bgr, out byte[] jpeg, new ImageEncodingParam(ImwriteFlags.JpegProgressive, progressive ? 1 : 0));
+        return jpeg;
+    }
+
+    private static Rgb24[] Pixels(Image<Rgb24> image)
+    {
+        var pixels = new Rgb24[image.Width * image.Height];
+        image.CopyPixelDataTo(pixels);
+        return pixels;
     }
 
     /// <summary>A valid PNG signature and IHDR for the given size, followed by a tiny IDAT and IEND.</summary>

@@ -4,7 +4,7 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace NeuroSync.Tests.Vision;
 
-/// <summary>Robust mode's face crop: the box scaled, squared and shifted, kept inside the frame, and whole-frame for close-ups;
+/// <summary>Robust mode's face crop: the box scaled, squared and shifted, kept inside the frame, and the whole frame for close-ups in a square frame (a face crop);
 /// each case equals the original's crop of the region it should take (the original crops the detector's box as it is).</summary>
 public class RobustFaceCropTests
 {
@@ -12,11 +12,13 @@ public class RobustFaceCropTests
     [InlineData(200, 150, 100, 80, 1.3f, true, -0.1f, 0f, 185, 117, 130, 130)] // scaled about the shifted centre, squared on the longer side
     [InlineData(10, 10, 100, 100, 1.4f, true, 0f, 0f, 0, 0, 140, 140)] // overhangs the top-left corner: slides back inside
     [InlineData(590, 420, 50, 60, 1.2f, true, 0f, 0f, 568, 408, 72, 72)] // overhangs the bottom-right corner
-    [InlineData(300, 100, 260, 260, 1.3f, true, 0f, 0.6f, 160, 0, 480, 480)] // a close-up: the largest square around the face
+    [InlineData(300, 100, 260, 260, 1.3f, true, 0f, 0.6f, 261, 61, 338, 338)] // a large face in a 4:3 camera frame: still the scaled box
+    [InlineData(300, 100, 260, 260, 1.3f, true, 0f, 0.6f, 20, 0, 480, 480, 500, 480)] // a close-up in a square frame (a face crop): the whole frame
+    [InlineData(300, 100, 260, 260, 1.3f, true, 0f, 0.9f, 162, 61, 338, 338, 500, 480)] // ... unless the crop is under wholeFrame of it
     public void Preprocess_Robust_CropsTheRegionTheSettingsDescribe(
-        int x, int y, int w, int h, float scale, bool square, float shiftY, float wholeFrame, int ex, int ey, int ew, int eh)
+        int x, int y, int w, int h, float scale, bool square, float shiftY, float wholeFrame, int ex, int ey, int ew, int eh, int width = 640, int height = 480)
     {
-        using var frame = Gradient(640, 480);
+        using var frame = Gradient(width, height);
         var robust = Preprocessor(_ => [new FaceBox(x, y, w, h)], new() { FaceCropScale = scale, SquareFaceCrop = square, FaceCropShiftY = shiftY, CloseUpWholeFrameFraction = wholeFrame });
         var reference = Preprocessor(_ => [new FaceBox(ex, ey, ew, eh)], new());
 
