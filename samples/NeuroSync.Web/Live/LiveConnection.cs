@@ -36,6 +36,7 @@ internal sealed partial class LiveConnection : IDisposable
     private readonly WebSocket _socket;
     private readonly IEmotionRecognizer _recognizer;
     private readonly IFaceDetector? _faceDetector;
+    private readonly bool _streamFaceBoxes;
     private readonly FrameLoader _frameLoader;
     private readonly LiveOptions _options;
     private readonly LiveReadyMessage _ready;
@@ -58,7 +59,9 @@ internal sealed partial class LiveConnection : IDisposable
     /// <param name="id">The session's number.</param>
     /// <param name="socket">The accepted socket; the caller disposes it after <see cref="RunAsync"/>.</param>
     /// <param name="recognizer">The recognizer the stream runs on.</param>
-    /// <param name="faceDetector">The recognizer's face detector, for the per-frame boxes; <see langword="null"/> for none.</param>
+    /// <param name="faceDetector">The recognizer's face detector, for the per-frame boxes of a stream that does not analyse every
+    /// frame (a model set whose frame stride is over 1); <see langword="null"/> when the stream's own faces are sent
+    /// (<see cref="EmotionStreamSession.ReadFacesAsync"/>), so that no frame is searched twice.</param>
     /// <param name="frameLoader">Decodes the frames, with the pixel limit.</param>
     /// <param name="options">The limits.</param>
     /// <param name="ready">The first message (its session number is replaced by <paramref name="id"/>).</param>
@@ -69,9 +72,10 @@ internal sealed partial class LiveConnection : IDisposable
         _socket = socket;
         _recognizer = recognizer;
         _faceDetector = options.PerFrameFaceBoxes ? faceDetector : null;
+        _streamFaceBoxes = options.PerFrameFaceBoxes && faceDetector is null;
         _frameLoader = frameLoader;
         _options = options;
-        _ready = ready with { Session = id, FaceBoxes = _faceDetector is null ? "perUpdate" : "perFrame" };
+        _ready = ready with { Session = id, FaceBoxes = options.PerFrameFaceBoxes ? "perFrame" : "perUpdate" };
         _logger = logger;
         _outgoing = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.MaxQueuedMessages) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _gate = new FrameRateGate(options.MaxFramesPerSecond, options.MaxClockLead.TotalMilliseconds);
@@ -99,7 +103,8 @@ internal sealed partial class LiveConnection : IDisposable
             LogOpened(_logger, Id);
             Enqueue(JsonSerializer.SerializeToUtf8Bytes(_ready, LiveJsonContext.Default.LiveReadyMessage));
             Task send = SendLoopAsync();
-            Task pump = PumpUpdatesAsync(session);
+            Task faces = _streamFaceBoxes ? PumpFacesAsync(session) : Task.CompletedTask;
+            Task pump = PumpUpdatesAsync(session, faces);
             Task watchdog = WatchIdleAsync();
             try
             {
@@ -349,8 +354,8 @@ internal sealed partial class LiveConnection : IDisposable
         {
             if (_faceDetector is not null)
             {
-                // The stream finds the face too, but reports it only with the next update: for a box that follows the face,
-                // the server finds it again here, before the stream takes the image.
+                // The stream analyses only some frames (the model set's frame stride): for a box that follows the face in
+                // every frame, the server finds it here, before the stream takes the image.
                 FaceBox? face = Largest(_faceDetector.DetectFaces(image, _abort.Token));
                 Enqueue(JsonSerializer.SerializeToUtf8Bytes(new LiveFaceMessage("face", timestamp, image.Width, image.Height, ToBox(face)), LiveJsonContext.Default.LiveFaceMessage));
             }
@@ -365,7 +370,9 @@ internal sealed partial class LiveConnection : IDisposable
         session.TryWriteFrame(image, TimeSpan.FromMilliseconds(timestamp));
     }
 
-    private async Task PumpUpdatesAsync(EmotionStreamSession session)
+    /// <summary>Sends each update; when the stream ends, waits for <paramref name="faces"/> (which ends with it) so that the
+    /// last frames' boxes go out before the close.</summary>
+    private async Task PumpUpdatesAsync(EmotionStreamSession session, Task faces)
     {
         try
         {
@@ -374,6 +381,8 @@ internal sealed partial class LiveConnection : IDisposable
                 Interlocked.Increment(ref _updates);
                 Enqueue(JsonSerializer.SerializeToUtf8Bytes(ToMessage(update, session), LiveJsonContext.Default.LiveUpdateMessage));
             }
+
+            await faces.ConfigureAwait(false);
 
             if (Volatile.Read(ref _ended))
             {
@@ -389,6 +398,27 @@ internal sealed partial class LiveConnection : IDisposable
             // A model failed: the stream has ended and reports why.
             LogFailure(_logger, Id, ex);
             RequestClose(WebSocketCloseStatus.InternalServerError, ApiProblems.ServerErrorDetail);
+        }
+    }
+
+    /// <summary>Sends the face of each frame as soon as the stream has analysed it.</summary>
+    private async Task PumpFacesAsync(EmotionStreamSession session)
+    {
+        try
+        {
+            await foreach (StreamFace face in session.ReadFacesAsync(_abort.Token).ConfigureAwait(false))
+            {
+                var message = new LiveFaceMessage("face", (long)face.Timestamp.TotalMilliseconds, face.FrameWidth, face.FrameHeight, ToBox(face.Face));
+                Enqueue(JsonSerializer.SerializeToUtf8Bytes(message, LiveJsonContext.Default.LiveFaceMessage));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The connection was dropped.
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The stream failed; the update pump logs it and closes the socket.
         }
     }
 

@@ -47,11 +47,12 @@ internal sealed partial class LiveEndpoint
         _lifetime = lifetime;
         _logger = logger;
         _connectionLogger = connectionLogger;
-        _faceDetector = recognizer.GetService(typeof(IFaceDetector)) as IFaceDetector;
         _frameLoader = new FrameLoader(_options.MaxFramePixels, memoryLimitMegabytes: 64);
 
         var metadata = recognizer.GetService(typeof(EmotionRecognizerMetadata)) as EmotionRecognizerMetadata
             ?? throw new InvalidOperationException("The recognizer answers no EmotionRecognizerMetadata.");
+        // A stream that analyses every frame tells each face itself; only a sampling one needs a second search per frame.
+        _faceDetector = metadata.FrameStride > 1 ? recognizer.GetService(typeof(IFaceDetector)) as IFaceDetector : null;
         TimeSpan window = _options.Window
             ?? (recognizer.GetService(typeof(AudioPreprocessor)) is AudioPreprocessor audio
                 ? TimeSpan.FromSeconds((double)audio.MaxSamples / audio.TargetSampleRate)

@@ -78,9 +78,10 @@ public sealed class LiveOptions
     /// the log). Default 64 (the page reads them at once; about 6 s of face boxes and updates).</summary>
     public int MaxQueuedMessages { get; set; } = 64;
 
-    /// <summary>Gets or sets a value indicating whether the server sends the face box of every frame as soon as it is known
-    /// (a second face detection per frame, on the socket's thread). Default <see langword="true"/>; when
-    /// <see langword="false"/>, the page shows the faces that arrive with each update.</summary>
+    /// <summary>Gets or sets a value indicating whether the server sends the face box of every frame as soon as it is known:
+    /// the stream's own, as it analyses each frame, or, for a model set whose frame stride is over 1 (the stream analyses
+    /// only some frames), from a second face detection per frame on the socket's thread. Default <see langword="true"/>;
+    /// when <see langword="false"/>, the page shows the faces that arrive with each update.</summary>
     public bool PerFrameFaceBoxes { get; set; } = true;
 
     /// <summary>Gets the longest audio chunk in samples.</summary>

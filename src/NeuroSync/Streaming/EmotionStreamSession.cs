@@ -24,10 +24,11 @@ namespace NeuroSync.Streaming;
 /// <para><b>Bounded.</b> The stream keeps one window of audio and of frame features, and at most
 /// <see cref="StreamOptions.MaxBacklog"/> inputs waiting: a frame written while the backlog is full is dropped and
 /// counted, an audio write waits. At most <see cref="StreamOptions.MaxPendingUpdates"/> updates wait for the reader; older
-/// ones are dropped and counted.</para>
+/// ones are dropped and counted. At most <see cref="StreamOptions.MaxBacklog"/> frame faces wait for
+/// <see cref="ReadFacesAsync"/>, read or not; older ones are dropped (the updates still carry them).</para>
 /// <para><b>Threads.</b> The write methods and <see cref="Complete"/> may be called from any thread; inputs are taken in
-/// the order the calls return. One reader at a time enumerates <see cref="ReadUpdatesAsync"/>. The work runs on a
-/// thread-pool loop of the stream's own.</para>
+/// the order the calls return. One reader at a time enumerates <see cref="ReadUpdatesAsync"/>, and one (it may be another)
+/// <see cref="ReadFacesAsync"/>. The work runs on a thread-pool loop of the stream's own.</para>
 /// <para><b>Bad input.</b> A chunk with NaN or infinite samples, or at another rate or channel count than the first, is
 /// refused with <see cref="InvalidAudioException"/> and the stream goes on. A frame whose timestamp is before the previous
 /// frame's, or that fails to preprocess, is dropped and counted. Only a failure of a model ends the stream: the reader gets
@@ -38,6 +39,7 @@ public sealed class EmotionStreamSession : IAsyncDisposable
     private readonly StreamPipeline _pipeline;
     private readonly Channel<StreamInput> _input;
     private readonly Channel<EmotionUpdate> _updates;
+    private readonly Channel<StreamFace> _frameFaces;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _writeLock = new();
     private readonly Task _loop;
@@ -60,6 +62,9 @@ public sealed class EmotionStreamSession : IAsyncDisposable
         });
         _updates = Channel.CreateBounded<EmotionUpdate>(
             new BoundedChannelOptions(options.MaxPendingUpdates) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        _frameFaces = Channel.CreateBounded<StreamFace>(
+            new BoundedChannelOptions(options.MaxBacklog) { SingleWriter = true, FullMode = BoundedChannelFullMode.DropOldest });
+        _pipeline.FrameAnalysed = face => _frameFaces.Writer.TryWrite(face);
         _loop = Task.Run(RunAsync);
     }
 
@@ -237,6 +242,17 @@ public sealed class EmotionStreamSession : IAsyncDisposable
         }
     }
 
+    /// <summary>Reads what the stream saw in each frame as soon as it is analysed, before the update of the window holding it:
+    /// the face box and track id to draw while the face moves. The same records come again, per window, in
+    /// <see cref="EmotionUpdate.Faces"/>.</summary>
+    /// <param name="cancellationToken">Stops the enumeration (not the stream).</param>
+    /// <returns>One record per analysed frame, in timestamp order; it ends when the stream has no more input, or with the
+    /// stream's failure. Frames the stream does not analyse (dropped, refused, skipped by <see cref="StreamOptions.MaxFrameRate"/>,
+    /// or sampled by no window under the model set's frame stride) have none. At most <see cref="StreamOptions.MaxBacklog"/>
+    /// records wait for the reader; older ones are dropped, so a reader that comes late or falls behind gets the latest.</returns>
+    public IAsyncEnumerable<StreamFace> ReadFacesAsync(CancellationToken cancellationToken = default) =>
+        _frameFaces.Reader.ReadAllAsync(cancellationToken);
+
     /// <summary>Stops the work at once, drops what is queued (disposing its images) and waits for the loop to end.</summary>
     /// <returns>A task that completes when everything is released.</returns>
     public async ValueTask DisposeAsync()
@@ -254,6 +270,7 @@ public sealed class EmotionStreamSession : IAsyncDisposable
         await _loop.ConfigureAwait(false);
         DrainInput(null);
         _updates.Writer.TryComplete();
+        _frameFaces.Writer.TryComplete();
         _pipeline.Dispose();
         _stop.Dispose();
     }
@@ -364,15 +381,18 @@ public sealed class EmotionStreamSession : IAsyncDisposable
             }
 
             _updates.Writer.TryComplete();
+            _frameFaces.Writer.TryComplete();
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             _updates.Writer.TryComplete();
+            _frameFaces.Writer.TryComplete();
         }
         catch (Exception ex)
         {
-            // The reader gets the failure; writers and flushes learn of it from the closed input.
+            // The readers get the failure; writers and flushes learn of it from the closed input.
             _updates.Writer.TryComplete(ex);
+            _frameFaces.Writer.TryComplete(ex);
             _input.Writer.TryComplete(ex);
             DrainInput(ex);
         }

@@ -214,6 +214,9 @@ internal sealed class StreamPipeline : IDisposable
     private TimeSpan Start(long window) => TimeSpan.FromTicks(Math.Max(0, End(window).Ticks - _window.Ticks));
 
     /// <summary>The audio frame at a stream time (the first at or after it).</summary>
+    /// <summary>Gets or sets what is told of each frame as soon as it is analysed, on the stream's loop.</summary>
+    public Action<StreamFace>? FrameAnalysed { get; set; }
+
     private long FrameAt(TimeSpan time) => (long)Math.Ceiling(time.Ticks * (double)(_audioRate == 0 ? 1 : _audioRate) / TimeSpan.TicksPerSecond);
 
     private void Append(ReadOnlySpan<float> samples)
@@ -275,7 +278,9 @@ internal sealed class StreamPipeline : IDisposable
             scores = _perFrameScores ? Array.AsReadOnly(entry.Features) : null;
         }
 
-        _faces.Add(new StreamFace(entry.Time, analysis.Status, analysis.Face, _tracker.Track(analysis.Face), scores, image.Width, image.Height));
+        var face = new StreamFace(entry.Time, analysis.Status, analysis.Face, _tracker.Track(analysis.Face), scores, image.Width, image.Height);
+        _faces.Add(face);
+        FrameAnalysed?.Invoke(face);
     }
 
     private StreamWindow Close(long window, CancellationToken cancellationToken)

@@ -256,6 +256,60 @@ public sealed class EmotionStreamSessionTests
     }
 
     [Fact]
+    public async Task ReadFaces_TellsEachFrameBeforeItsWindowIsJudged_TheSameRecordsTheUpdatesCarry()
+    {
+        var parts = new FakeStreamParts();
+        parts.Detector.DetectFacesCallback = image => [new FaceBox(image[0, 0].R, 4, 12, 12, 0.8f)];
+        using EmotionRecognizer recognizer = parts.Recognizer();
+        await using EmotionStreamSession session = recognizer.OpenStream();
+        Task<List<EmotionUpdate>> reading = ReadAllAsync(session);
+        await using IAsyncEnumerator<StreamFace> faces = session.ReadFacesAsync().GetAsyncEnumerator();
+
+        var early = new List<StreamFace>();
+        for (int k = 0; k < 3; k++)
+        {
+            var image = new Image<Rgb24>(40, 24, new Rgb24(120, 110, 100));
+            image[0, 0] = new Rgb24((byte)(4 + k), 1, 0);
+            Assert.True(session.TryWriteFrame(image, TimeSpan.FromMilliseconds(100 * k)));
+            Assert.True(await faces.MoveNextAsync().AsTask().WaitAsync(Hang));
+            early.Add(faces.Current);
+        }
+
+        // No audio and no frame past the first hop: no window can have been judged, yet every frame has been told.
+        Assert.Equal([4, 5, 6], early.Select(f => f.Face!.Value.X));
+        Assert.Equal([0, 0, 0], early.Select(f => f.TrackId));
+        session.Complete();
+        List<EmotionUpdate> updates = await reading.WaitAsync(Hang);
+
+        Assert.Equal(early, updates.SelectMany(u => u.Faces)); // tolerance: exact (the same records)
+        Assert.False(await faces.MoveNextAsync().AsTask().WaitAsync(Hang)); // ends with the stream
+    }
+
+    [Fact]
+    public async Task ReadFaces_AReaderThatComesLate_GetsTheLatestMaxBacklog()
+    {
+        var parts = new FakeStreamParts();
+        using EmotionRecognizer recognizer = parts.Recognizer();
+        await using EmotionStreamSession session = recognizer.OpenStream(new StreamOptions { MaxBacklog = 4 });
+        Task<List<EmotionUpdate>> reading = ReadAllAsync(session);
+
+        for (int k = 0; k < 10; k++)
+        {
+            await session.WriteFrameAsync(new Image<Rgb24>(32, 24, new Rgb24(120, 110, 100)), TimeSpan.FromMilliseconds(100 * k));
+        }
+
+        session.Complete();
+        await reading.WaitAsync(Hang);
+        var late = new List<TimeSpan>();
+        await foreach (StreamFace face in session.ReadFacesAsync())
+        {
+            late.Add(face.Timestamp);
+        }
+
+        Assert.Equal([600, 700, 800, 900], late.Select(t => t.TotalMilliseconds));
+    }
+
+    [Fact]
     public async Task Utterances_StartAndEndWithTheVoice()
     {
         using var recognizer = EmotionRecognizer.Create(Path.Combine(AppContext.BaseDirectory, "Models", "tiny"));
