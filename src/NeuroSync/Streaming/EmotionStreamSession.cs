@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using NeuroSync.Audio;
@@ -42,6 +43,7 @@ public sealed class EmotionStreamSession : IAsyncDisposable
     private readonly Channel<StreamFace> _frameFaces;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _writeLock = new();
+    private readonly Lock _updatesLock = new();
     private readonly Task _loop;
     private int _audioRate;
     private int _audioChannels;
@@ -231,7 +233,7 @@ public sealed class EmotionStreamSession : IAsyncDisposable
     {
         while (await _updates.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            while (_updates.Reader.TryRead(out EmotionUpdate? update))
+            while (TryTakeUpdate(out EmotionUpdate? update))
             {
                 // The updates a slow reader missed are the gap in the sequence since the last one it read; their faces,
                 // utterances and drop counts come with the next one it reads.
@@ -398,18 +400,41 @@ public sealed class EmotionStreamSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Queues an update for the reader. When the reader has fallen behind by a full queue, the oldest waiting update
-    /// is taken out and what it saw (faces, utterance events, drop counts) goes into the new one, so a slow reader gets
-    /// the latest and loses none of it; it learns how many it missed from the gap in the sequence. Only the loop writes, so
-    /// the one racing reader can only take the oldest first, which keeps the order.</summary>
+    /// <summary>Queues an update for the reader. When the reader has fallen behind by a full queue, every waiting update is
+    /// taken out and what each saw (faces, utterance events, drop counts) goes into the new one, oldest first, so a slow
+    /// reader gets the latest and loses none of it, in order; it learns how many it missed from the gap in the sequence.
+    /// Taking out only the oldest would let the ones after it be read before its events. The reader takes updates under the
+    /// same lock, so it never takes one while they are being gathered.</summary>
     private void Publish(EmotionUpdate update)
     {
-        while (!_updates.Writer.TryWrite(update))
+        lock (_updatesLock)
         {
-            if (_updates.Reader.TryRead(out EmotionUpdate? oldest))
+            if (_updates.Writer.TryWrite(update))
             {
-                update = update.Absorbing(oldest);
+                return;
             }
+
+            var waiting = new List<EmotionUpdate>();
+            while (_updates.Reader.TryRead(out EmotionUpdate? older))
+            {
+                waiting.Add(older);
+            }
+
+            for (int i = waiting.Count - 1; i >= 0; i--)
+            {
+                update = update.Absorbing(waiting[i]);
+            }
+
+            // The queue is empty now and only this loop writes, so there is room.
+            _updates.Writer.TryWrite(update);
+        }
+    }
+
+    private bool TryTakeUpdate([NotNullWhen(true)] out EmotionUpdate? update)
+    {
+        lock (_updatesLock)
+        {
+            return _updates.Reader.TryRead(out update);
         }
     }
 

@@ -29,8 +29,9 @@ public sealed class StreamOptions
     /// so audio is never lost. Default 64; 1 to 10000.</summary>
     public int MaxBacklog { get; set; } = 64;
 
-    /// <summary>Gets or sets how many updates may wait for a reader that is slower than the hop; beyond it the oldest is
-    /// dropped and counted (<see cref="EmotionUpdate.SkippedUpdates"/>), so a slow reader gets the latest. Default 4; 1 to 1000.</summary>
+    /// <summary>Gets or sets how many updates may wait for a reader that is slower than the hop; beyond it the waiting ones
+    /// are dropped and counted (<see cref="EmotionUpdate.SkippedUpdates"/>), their faces and events carried, in order, by
+    /// the new one, so a slow reader gets the latest. Default 4; 1 to 1000.</summary>
     public int MaxPendingUpdates { get; set; } = 4;
 
     /// <summary>Checks every setting.</summary>

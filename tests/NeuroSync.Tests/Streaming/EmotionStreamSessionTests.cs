@@ -189,12 +189,14 @@ public sealed class EmotionStreamSessionTests
         Assert.Equal(accepted + 1, updates.Sum(u => u.Faces.Count));
     }
 
-    [Fact]
-    public async Task SlowReader_GetsTheLatest_AndIsToldWhatItMissed()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)] // the waiting updates in between must not overtake the missed ones' faces
+    public async Task SlowReader_GetsTheLatest_AndIsToldWhatItMissed(int maxPendingUpdates)
     {
         var parts = new FakeStreamParts();
         using EmotionRecognizer recognizer = parts.Recognizer();
-        await using EmotionStreamSession session = recognizer.OpenStream(new StreamOptions { MaxPendingUpdates = 1 });
+        await using EmotionStreamSession session = recognizer.OpenStream(new StreamOptions { MaxPendingUpdates = maxPendingUpdates });
 
         for (int second = 0; second < 6; second++)
         {
