@@ -71,6 +71,7 @@ internal static class ModelSetOptions
         options.CloseUpFaceFraction = detector.CloseUpFaceFraction ?? options.CloseUpFaceFraction;
         options.CloseUpMinFaceFraction = detector.CloseUpMinFaceFraction ?? options.CloseUpMinFaceFraction;
         options.TileZoom = detector.TileZoom ?? options.TileZoom;
+        options.RefineFaceFraction = detector.RefineFaceFraction ?? options.RefineFaceFraction;
         return options;
     }
 

@@ -208,6 +208,10 @@ internal sealed class FaceDetectorManifest
     /// <summary>Gets the zoom of BlazeFace's tile search, made when no other search finds a face. Absent: the default of <c>BlazeFaceDetectorOptions.TileZoom</c>.</summary>
     public float? TileZoom { get; init; }
 
+    /// <summary>Gets the face size, as a fraction of the frame's longer side, under which BlazeFace searches again around the
+    /// face for a finer box. Absent: the default of <c>BlazeFaceDetectorOptions.RefineFaceFraction</c>.</summary>
+    public float? RefineFaceFraction { get; init; }
+
     /// <summary>Gets the Haar scale factor. Absent: the default of <c>HaarDetectorOptions.ScaleFactor</c>.</summary>
     public double? ScaleFactor { get; init; }
 

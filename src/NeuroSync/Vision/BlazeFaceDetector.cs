@@ -22,6 +22,10 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
 {
     private const int Regressors = 16;
 
+    // The refining square's side in face sizes: the face then spans a quarter of the input (64 of 256 pixels). On the
+    // development set's faces of 70 to 120 px zoom 4 scored 0.543, zoom 3 0.531 and zoom 5 0.536.
+    private const int RefineZoom = 4;
+
     private readonly OnnxModel _model;
     private readonly BlazeFaceDetectorOptions _options;
     private readonly string[] _inputNames;
@@ -94,6 +98,11 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
                 faces = DetectInTiles(image, input.AsMemory(0, length), cancellationToken);
             }
 
+            if (_options.RefineFaceFraction > 0)
+            {
+                Refine(image, faces, input.AsMemory(0, length), cancellationToken);
+            }
+
             return faces;
         }
         finally
@@ -136,6 +145,35 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
         return faces;
 
         static int[] Starts(int length, int tile) => length > tile ? [0, length - tile] : [0];
+    }
+
+    /// <summary>Replaces the box of each small face by the best overlapping box of a search in a square
+    /// <see cref="RefineZoom"/> times the face's size, centred on it.</summary>
+    private void Refine(Image<Rgb24> image, List<FaceBox> faces, Memory<float> input, CancellationToken cancellationToken)
+    {
+        float limit = _options.RefineFaceFraction * Math.Max(image.Width, image.Height);
+        for (int i = 0; i < faces.Count; i++)
+        {
+            FaceBox face = faces[i];
+            int longer = Math.Max(face.Width, face.Height);
+            if (longer >= limit)
+            {
+                continue;
+            }
+
+            int side = RefineZoom * longer;
+            var square = new Letterbox(side, (side / 2) - face.X - (face.Width / 2), (side / 2) - face.Y - (face.Height / 2));
+            FaceBox? best = null;
+            foreach (FaceBox again in Detect(image, input, square, cancellationToken))
+            {
+                if (again.IntersectionOverUnion(face) > 0.3f && (best is null || again.Score > best.Value.Score))
+                {
+                    best = again;
+                }
+            }
+
+            faces[i] = best ?? face;
+        }
     }
 
     private List<FaceBox> Detect(Image<Rgb24> image, Memory<float> input, Letterbox box, CancellationToken cancellationToken)

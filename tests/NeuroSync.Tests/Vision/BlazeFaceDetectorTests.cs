@@ -89,12 +89,56 @@ public sealed class BlazeFaceDetectorTests(BlazeFaceDetectorTests.Detector blaze
     }
 
     [Fact]
+    public void DetectFaces_SmallFace_IsBoxedAgainAsTheSquareAroundItAloneBoxesIt()
+    {
+        using Image<Rgb24> frame = HeadFrame(160, new Point(240, 160));
+        using var refining = new BlazeFaceDetector(LiteModels.File("blazeface.onnx"), new BlazeFaceDetectorOptions { RefineFaceFraction = 0.2f });
+
+        FaceBox first = Assert.Single(blazeFace.Instance.DetectFaces(frame));
+        FaceBox face = Assert.Single(refining.DetectFaces(frame));
+        // The square four times the first box's size, centred on it, searched on its own.
+        int side = 4 * Math.Max(first.Width, first.Height);
+        var square = new Rectangle(first.X + (first.Width / 2) - (side / 2), first.Y + (first.Height / 2) - (side / 2), side, side);
+        using Image<Rgb24> alone = frame.Clone(c => c.Crop(square));
+        FaceBox expected = Assert.Single(blazeFace.Instance.DetectFaces(alone));
+
+        output.WriteLine($"first {first}; refined {face}; the square alone {expected} at {square}");
+        Assert.True(Math.Max(first.Width, first.Height) < 0.2f * 640);
+        Assert.NotEqual(first, face);
+        // Tolerance 1 px: the box is rounded once in square and once in frame coordinates.
+        Assert.InRange(face.X - (expected.X + square.X), -1, 1);
+        Assert.InRange(face.Y - (expected.Y + square.Y), -1, 1);
+        Assert.InRange(face.Width - expected.Width, -1, 1);
+        Assert.InRange(face.Height - expected.Height, -1, 1);
+        Assert.Equal(expected.Score, face.Score, 1e-4f);
+    }
+
+    [Fact]
+    public void DetectFaces_FaceOverTheRefineSize_KeepsItsFirstBox()
+    {
+        using Image<Rgb24> frame = HeadFrame(160, new Point(240, 160));
+        using var refining = new BlazeFaceDetector(LiteModels.File("blazeface.onnx"), new BlazeFaceDetectorOptions { RefineFaceFraction = 0.05f });
+
+        Assert.Equal(blazeFace.Instance.DetectFaces(frame), refining.DetectFaces(frame)); // tolerance: exact (the same single search)
+    }
+
+    [Fact]
     public void DetectFaces_FaceFoundOnTheWholeFrame_TileSearchChangesNothing()
     {
         using var image = Image.Load<Rgb24>(TestFiles.Path("Images", "two_faces_640x480.png"));
         using var tiled = new BlazeFaceDetector(LiteModels.File("blazeface.onnx"), new BlazeFaceDetectorOptions { TileZoom = 1.33f });
 
         Assert.Equal(blazeFace.Instance.DetectFaces(image), tiled.DetectFaces(image)); // tolerance: exact (the same single search)
+    }
+
+    [Theory]
+    [InlineData(-0.1f)]
+    [InlineData(0.6f)]
+    public void Options_RefineFaceFractionOutOfRange_FailsNamingIt(float fraction)
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new BlazeFaceDetectorOptions { RefineFaceFraction = fraction }.Validate());
+
+        Assert.Contains("RefineFaceFraction", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -114,6 +158,16 @@ public sealed class BlazeFaceDetectorTests(BlazeFaceDetectorTests.Detector blaze
         var ex = Assert.Throws<NeuroSync.ModelMismatchException>(() => new BlazeFaceDetector(LiteModels.File("emotion_fer.onnx")));
 
         Assert.Contains("[1, S, S, 3]", ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The astronaut's head at <paramref name="size"/> px on a flat 640x480 frame, its top-left corner at <paramref name="at"/>.</summary>
+    private static Image<Rgb24> HeadFrame(int size, Point at)
+    {
+        using var photo = Image.Load<Rgb24>(TestFiles.Path("Images", "astronaut_512.png"));
+        using Image<Rgb24> head = photo.Clone(c => c.Crop(new Rectangle(125, 30, 200, 200)).Resize(size, size));
+        var frame = new Image<Rgb24>(640, 480, new Rgb24(90, 110, 130));
+        frame.Mutate(c => c.DrawImage(head, at, 1f));
+        return frame;
     }
 
     /// <summary>The astronaut's head, 48 px (a face of about 22 px), on a flat 640x480 frame at <paramref name="head"/>:
