@@ -16,7 +16,10 @@ namespace NeuroSync.Worker;
 /// </summary>
 /// <remarks>
 /// <para>A video that fails (ffmpeg cannot decode it, a model fails on it) is moved into <c>failed/</c> with
-/// <c>&lt;video&gt;.error.txt</c> beside it, and the worker goes on with the rest.</para>
+/// <c>&lt;video&gt;.error.txt</c> beside it, and the worker goes on with the rest. A failure of the machine rather than
+/// of the video (an <see cref="IOException"/> or a denied access, such as a full disk while the result is written) leaves
+/// the video where it is, to be tried again on a later scan; only after <see cref="MaxAttempts"/> such failures in a row
+/// is it set aside too, so that a persistent fault does not hold the worker on one file.</para>
 /// <para>Stopping (Ctrl+C, SIGTERM, the host stopping) mid-file deletes the temporary file and releases the claim, so no
 /// partial result exists under the final name and the video is processed on the next run.</para>
 /// </remarks>
@@ -31,11 +34,18 @@ internal sealed partial class FolderWorker : BackgroundService
     /// <summary>The sub-folder failed videos are moved into.</summary>
     public const string FailedFolder = "failed";
 
+    /// <summary>How many times in a row a video may fail for a machine fault before it is set aside.</summary>
+    public const int MaxAttempts = 3;
+
     private readonly WorkerOptions _options;
     private readonly VideoTimeline _timeline;
     private readonly WorkerHooks _hooks;
     private readonly ILogger<FolderWorker> _logger;
     private readonly string _workerId = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
+
+    // Only the one ExecuteAsync loop touches these. A video that failed for a machine fault waits for the next tick.
+    private readonly Dictionary<string, int> _faults = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _retryNextTick = new(StringComparer.Ordinal);
 
     /// <summary>Creates the worker.</summary>
     /// <param name="recognizer">The recognizer <c>AddNeuroSync</c> registered.</param>
@@ -65,6 +75,8 @@ internal sealed partial class FolderWorker : BackgroundService
         {
             do
             {
+                _retryNextTick.Clear();
+
                 // Take files until a scan finds nothing to take, then wait for the next tick.
                 while (!stoppingToken.IsCancellationRequested && await TakeOneAsync(folder, stoppingToken).ConfigureAwait(false))
                 {
@@ -93,7 +105,7 @@ internal sealed partial class FolderWorker : BackgroundService
             }
         }
 
-        return [.. files.Where(f => !File.Exists(ResultOf(f)) && now - File.GetLastWriteTimeUtc(f) >= _options.MinFileAge)];
+        return [.. files.Where(f => !_retryNextTick.Contains(f) && !File.Exists(ResultOf(f)) && now - File.GetLastWriteTimeUtc(f) >= _options.MinFileAge)];
     }
 
     private async Task<bool> TakeOneAsync(string folder, CancellationToken stoppingToken)
@@ -173,6 +185,7 @@ internal sealed partial class FolderWorker : BackgroundService
                 return;
             }
 
+            _faults.Remove(video);
             LogDone(name, summary.Windows, summary.Dominant ?? "-");
             _hooks.Completed?.Invoke(video);
         }
@@ -182,9 +195,25 @@ internal sealed partial class FolderWorker : BackgroundService
             LogCancelled(name);
             throw;
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(temp);
+            int faults = _faults[video] = _faults.GetValueOrDefault(video) + 1;
+            if (faults < MaxAttempts)
+            {
+                _retryNextTick.Add(video);
+                LogFault(name, faults, MaxAttempts, ex.Message);
+            }
+            else
+            {
+                _faults.Remove(video);
+                SetAside(video, ex);
+            }
+        }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
             File.Delete(temp);
+            _faults.Remove(video);
             SetAside(video, ex);
         }
         finally
@@ -264,6 +293,9 @@ internal sealed partial class FolderWorker : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Video}: stopped mid-file; no result written, claim released")]
     private partial void LogCancelled(string video);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Video}: failed for a machine fault ({Attempt} of {MaxAttempts}), left in place to try again: {Reason}")]
+    private partial void LogFault(string video, int attempt, int maxAttempts, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Video}: the claim was taken over (stale heartbeat); result dropped")]
     private partial void LogLostClaim(string video);

@@ -68,6 +68,56 @@ public sealed class FolderWorkerTests
     }
 
     [Fact]
+    public async Task A_machine_fault_leaves_the_video_in_place_and_a_later_scan_finishes_it()
+    {
+        using var folder = new WorkerFolder();
+        string video = folder.AddVideo("a.mp4");
+        int rows = 0;
+        var hooks = new WorkerHooks
+        {
+            // The disk fills up after the first attempt's first row.
+            WindowWritten = (_, _) => Interlocked.Increment(ref rows) == 1 ? throw new IOException("No space left on device") : Task.CompletedTask,
+        };
+        using IHost host = folder.CreateHost(hooks);
+        await host.StartAsync();
+        await WorkerFolder.WaitUntilAsync(() => File.Exists(FolderWorker.ResultOf(video)), "the result after the fault");
+        await host.StopAsync();
+
+        Assert.True(File.Exists(video));
+        Assert.False(Directory.Exists(Path.Combine(folder.Folder, FolderWorker.FailedFolder)));
+        Assert.Empty(folder.Files(FolderWorker.TempSuffix));
+        Assert.Empty(folder.Files(FileClaim.Suffix));
+        Assert.True(File.ReadAllLines(FolderWorker.ResultOf(video)).Length >= 4);
+    }
+
+    [Fact]
+    public async Task A_machine_fault_every_time_sets_the_video_aside_after_MaxAttempts()
+    {
+        using var folder = new WorkerFolder();
+        folder.AddVideo("a.mp4");
+        int attempts = 0;
+        var hooks = new WorkerHooks
+        {
+            WindowWritten = (_, _) =>
+            {
+                Interlocked.Increment(ref attempts);
+                throw new IOException("No space left on device");
+            },
+        };
+        using IHost host = folder.CreateHost(hooks);
+        await host.StartAsync();
+        string failedFolder = Path.Combine(folder.Folder, FolderWorker.FailedFolder);
+        await WorkerFolder.WaitUntilAsync(() => File.Exists(Path.Combine(failedFolder, "a.mp4")), "a.mp4 in failed/");
+        await host.StopAsync();
+
+        Assert.Equal(FolderWorker.MaxAttempts, attempts);
+        Assert.Contains("No space left on device", File.ReadAllText(Path.Combine(failedFolder, "a.mp4.error.txt")), StringComparison.Ordinal);
+        Assert.Empty(folder.Files(FolderWorker.ResultSuffix));
+        Assert.Empty(folder.Files(FolderWorker.TempSuffix));
+        Assert.Empty(folder.Files(FileClaim.Suffix));
+    }
+
+    [Fact]
     public async Task Two_workers_on_one_folder_process_each_video_exactly_once()
     {
         using var folder = new WorkerFolder(seconds: 1);
