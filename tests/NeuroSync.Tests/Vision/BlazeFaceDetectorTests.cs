@@ -174,12 +174,8 @@ public sealed class BlazeFaceDetectorTests(BlazeFaceDetectorTests.Detector blaze
     /// 9 px on BlazeFace's 256-pixel input of the whole frame, too small to be found.</summary>
     private static Image<Rgb24> SmallFaceFrame(out Point head)
     {
-        using var photo = Image.Load<Rgb24>(TestFiles.Path("Images", "astronaut_512.png"));
-        using Image<Rgb24> small = photo.Clone(c => c.Crop(new Rectangle(125, 30, 200, 200)).Resize(48, 48));
-        var frame = new Image<Rgb24>(640, 480, new Rgb24(90, 110, 130));
-        Point at = head = new Point(500, 300);
-        frame.Mutate(c => c.DrawImage(small, at, 1f));
-        return frame;
+        head = new Point(500, 300);
+        return HeadFrame(48, head);
     }
 
     public sealed class Detector : IDisposable
