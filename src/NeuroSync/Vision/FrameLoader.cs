@@ -139,17 +139,25 @@ public sealed class FrameLoader
         {
             bool afterFF = false;
             int read;
-            while ((read = stream.Read(buffer, 0, 64 * 1024)) > 0)
+            while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
             {
-                foreach (byte b in buffer.AsSpan(0, read))
+                ReadOnlySpan<byte> data = buffer.AsSpan(0, read);
+                if (afterFF && data[0] == 0xD9)
                 {
-                    if (afterFF && b == 0xD9)
+                    return;
+                }
+
+                for (int at = data.IndexOf((byte)0xFF); at >= 0 && at + 1 < data.Length; at = data.IndexOf((byte)0xFF))
+                {
+                    if (data[at + 1] == 0xD9)
                     {
                         return;
                     }
 
-                    afterFF = b == 0xFF;
+                    data = data[(at + 1)..];
                 }
+
+                afterFF = buffer[read - 1] == 0xFF;
             }
         }
         finally
