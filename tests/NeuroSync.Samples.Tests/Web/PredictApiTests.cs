@@ -154,7 +154,9 @@ public sealed class PredictApiTests(WebAppHost host) : IClassFixture<WebAppHost>
             }
 
             Assert.True(status is null or HttpStatusCode.RequestEntityTooLarge, $"expected 413 or a closed connection, found {status}: {error}");
-            Assert.True(body.BytesWritten < 8L * 1024 * 1024, $"the client got to send {body.BytesWritten} bytes of {Size}.");
+            // Cut off long before the 200 MiB: the kernel may buffer what the server no longer reads (on this Linux host
+            // tcp_rmem grows to 32 MiB, tcp_wmem to 4 MiB, so a loaded machine let 8.6 MB through once), hence 64 MiB.
+            Assert.True(body.BytesWritten < 64L * 1024 * 1024, $"the client got to send {body.BytesWritten} bytes of {Size}.");
             Assert.Contains(small.Logs.Entries, e => e.Message.Contains("Refused a clip with 413", StringComparison.Ordinal)
                 && e.Message.Contains("at most 2097152 bytes", StringComparison.Ordinal));
         }
