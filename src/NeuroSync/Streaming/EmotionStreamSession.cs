@@ -271,8 +271,7 @@ public sealed class EmotionStreamSession : IAsyncDisposable
         _input.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
         DrainInput(null);
-        _updates.Writer.TryComplete();
-        _frameFaces.Writer.TryComplete();
+        CompleteReaders(null);
         _pipeline.Dispose();
         _stop.Dispose();
     }
@@ -382,19 +381,16 @@ public sealed class EmotionStreamSession : IAsyncDisposable
                 });
             }
 
-            _updates.Writer.TryComplete();
-            _frameFaces.Writer.TryComplete();
+            CompleteReaders(null);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            _updates.Writer.TryComplete();
-            _frameFaces.Writer.TryComplete();
+            CompleteReaders(null);
         }
         catch (Exception ex)
         {
             // The readers get the failure; writers and flushes learn of it from the closed input.
-            _updates.Writer.TryComplete(ex);
-            _frameFaces.Writer.TryComplete(ex);
+            CompleteReaders(ex);
             _input.Writer.TryComplete(ex);
             DrainInput(ex);
         }
@@ -436,6 +432,13 @@ public sealed class EmotionStreamSession : IAsyncDisposable
         {
             return _updates.Reader.TryRead(out update);
         }
+    }
+
+    /// <summary>Ends both readers' enumerations, with the stream's failure if it failed.</summary>
+    private void CompleteReaders(Exception? error)
+    {
+        _updates.Writer.TryComplete(error);
+        _frameFaces.Writer.TryComplete(error);
     }
 
     /// <summary>Releases what is still queued: frames are disposed, flushes told that the stream stopped.</summary>
