@@ -202,6 +202,11 @@ public sealed class AudioPreprocessor
         return _resamplers.Count < MaxCachedResamplers ? _resamplers.GetOrAdd(sourceRate, designed) : designed;
     }
 
+    /// <summary>How many samples at the target rate <paramref name="frames"/> frames at <paramref name="sampleRate"/> yield,
+    /// before the cut to <see cref="MaxSamples"/>: 0 for fewer than one.</summary>
+    internal long TargetLength(int frames, int sampleRate) =>
+        sampleRate == _options.TargetSampleRate ? frames : GetResampler(sampleRate).GetOutputLength(frames);
+
     /// <summary>How many mono samples at the target rate the clip yields, at most <see cref="MaxSamples"/>, and the resampler
     /// it needs (<see langword="null"/> when the clip is already at the target rate).</summary>
     private int GetMonoLength(AudioClip clip, out SincResampler? resampler)
@@ -213,7 +218,7 @@ public sealed class AudioPreprocessor
         }
 
         resampler = clip.SampleRate == _options.TargetSampleRate ? null : GetResampler(clip.SampleRate);
-        long length = resampler?.GetOutputLength(frames) ?? frames;
+        long length = TargetLength(frames, clip.SampleRate);
         if (length == 0)
         {
             ThrowHelper.ThrowInvalidAudio(

@@ -17,7 +17,10 @@ namespace NeuroSync.Streaming;
 /// <para><b>Time.</b> Audio sample <c>n</c> is at <c>n / sampleRate</c>; frames carry their own timestamps on the same
 /// clock. Windows end at multiples of the hop; the window ending at <c>E</c> is judged once the audio reaches <c>E</c> (or,
 /// before any audio is written, once a frame at or after <c>E</c> arrives). Write a moment's frames before its audio: a
-/// frame that arrives after its window was judged counts for later windows only.</para>
+/// frame that arrives after its window was judged counts for later windows only (or, after the last one, comes with the
+/// final update). A window that holds no input at all (a pause of longer than a window, or a frame clock that jumps
+/// ahead) gets no update, so <see cref="EmotionUpdate.WindowEnd"/> may jump too; audio of less than one sample at the
+/// model's rate counts as none.</para>
 /// <para><b>Exact.</b> A window's prediction is the recognizer's on the window's samples and frames, computed
 /// incrementally: each frame a window samples is detected, cropped and encoded once, on arrival, and its features are
 /// reused by every window holding it; only the audio path and fusion run per hop. In
@@ -50,6 +53,7 @@ public sealed class EmotionStreamSession : IAsyncDisposable
     private int _droppedFrames;
     private int _totalDroppedFrames;
     private EmotionUpdate? _lastUpdate;
+    private long _nextSequence;
     private long _lastRead = -1;
     private bool _completed;
     private int _disposed;
@@ -211,8 +215,9 @@ public sealed class EmotionStreamSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Ends the input: the stream judges what is left, sends a final update (<see cref="EmotionUpdate.IsFinal"/>) and
-    /// ends <see cref="ReadUpdatesAsync"/>. Later calls do nothing.</summary>
+    /// <summary>Ends the input: the stream judges what is left, sends a final update (<see cref="EmotionUpdate.IsFinal"/>;
+    /// none when nothing was ever written) and ends <see cref="ReadUpdatesAsync"/>. An audio write still waiting for room in
+    /// the backlog fails with <see cref="InvalidOperationException"/>, and its chunk is not taken. Later calls do nothing.</summary>
     public void Complete()
     {
         lock (_writeLock)
@@ -365,16 +370,18 @@ public sealed class EmotionStreamSession : IAsyncDisposable
 
             if (rest.Count == 0 && _lastUpdate is { } last)
             {
-                // The input ended exactly on a hop: the last window already holds everything, so it is the final word.
+                // The input ended exactly on a hop: the last window already holds everything, so it is the final word. A
+                // frame that came after it was judged is in no window; what was seen of it comes with this update.
+                var (faces, utterances, rejected) = _pipeline.TakeUnjudged();
                 Publish(new EmotionUpdate
                 {
-                    Sequence = last.Sequence + 1,
+                    Sequence = _nextSequence++,
                     WindowStart = last.WindowStart,
                     WindowEnd = last.WindowEnd,
                     Prediction = last.Prediction,
-                    Faces = [],
-                    Utterances = [],
-                    DroppedFrames = Interlocked.Exchange(ref _droppedFrames, 0),
+                    Faces = faces,
+                    Utterances = utterances,
+                    DroppedFrames = Interlocked.Exchange(ref _droppedFrames, 0) + rejected,
                     SkippedUpdates = 0,
                     Latency = TimeSpan.Zero,
                     IsFinal = true,
@@ -416,10 +423,7 @@ public sealed class EmotionStreamSession : IAsyncDisposable
                 waiting.Add(older);
             }
 
-            for (int i = waiting.Count - 1; i >= 0; i--)
-            {
-                update = update.Absorbing(waiting[i]);
-            }
+            update = update.Absorbing(waiting);
 
             // The queue is empty now and only this loop writes, so there is room.
             _updates.Writer.TryWrite(update);
@@ -441,7 +445,7 @@ public sealed class EmotionStreamSession : IAsyncDisposable
         _frameFaces.Writer.TryComplete(error);
     }
 
-    /// <summary>Releases what is still queued: frames are disposed, flushes told that the stream stopped.</summary>
+    /// <summary>Releases what is still queued: frames are disposed, flushes told that the stream failed or was disposed.</summary>
     private void DrainInput(Exception? error)
     {
         while (_input.Reader.TryRead(out StreamInput? left))
@@ -449,7 +453,7 @@ public sealed class EmotionStreamSession : IAsyncDisposable
             (left as StreamInput.Frame)?.Image.Dispose();
             if (left is StreamInput.Barrier barrier)
             {
-                _ = error is null ? barrier.Reached.TrySetCanceled() : barrier.Reached.TrySetException(Closed(error));
+                barrier.Reached.TrySetException(error is null ? new ObjectDisposedException(nameof(EmotionStreamSession)) : Closed(error));
             }
         }
     }
@@ -459,7 +463,7 @@ public sealed class EmotionStreamSession : IAsyncDisposable
         EmotionPrediction prediction = await _pipeline.PredictAsync(window, cancellationToken).ConfigureAwait(false);
         _lastUpdate = new EmotionUpdate
         {
-            Sequence = window.Sequence,
+            Sequence = _nextSequence++,
             WindowStart = window.Start,
             WindowEnd = window.End,
             Prediction = prediction,

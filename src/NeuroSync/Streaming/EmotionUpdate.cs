@@ -4,8 +4,12 @@ namespace NeuroSync.Streaming;
 /// <see cref="WindowEnd"/>, and what the stream saw since the previous update.</summary>
 public sealed class EmotionUpdate
 {
-    /// <summary>The most faces of missed updates that the next update carries; older ones are dropped.</summary>
+    /// <summary>The most faces of missed updates, all of them together, that the next update carries; older ones are dropped.</summary>
     public const int MaxCarriedFaces = 1000;
+
+    /// <summary>The most voice-activity events of missed updates, all of them together, that the next update carries; older
+    /// ones are dropped (the last one carried still tells whether the voice is on).</summary>
+    public const int MaxCarriedUtterances = 100;
 
     /// <summary>Gets the update's number, from 0.</summary>
     public required long Sequence { get; init; }
@@ -28,7 +32,8 @@ public sealed class EmotionUpdate
     /// (after missed updates, the most recent <see cref="MaxCarriedFaces"/> of theirs come first).</summary>
     public required IReadOnlyList<StreamFace> Faces { get; init; }
 
-    /// <summary>Gets the voice-activity events since the previous update; empty when the recognizer has no detector.</summary>
+    /// <summary>Gets the voice-activity events since the previous update the reader got (after missed updates, the most recent
+    /// <see cref="MaxCarriedUtterances"/> of theirs come first); empty when the recognizer has no detector.</summary>
     public required IReadOnlyList<UtteranceEvent> Utterances { get; init; }
 
     /// <summary>Gets how many frames were dropped since the previous update: written while the backlog was full, with a
@@ -47,10 +52,13 @@ public sealed class EmotionUpdate
 
     internal EmotionUpdate WithSkipped(int skipped) => Copy(Faces, Utterances, DroppedFrames, skipped);
 
-    /// <summary>This update with what an older one, which its reader will not get, had seen before it (at most
-    /// <see cref="MaxCarriedFaces"/> of the older faces, the newest).</summary>
-    internal EmotionUpdate Absorbing(EmotionUpdate older) =>
-        Copy([.. older.Faces.TakeLast(MaxCarriedFaces), .. Faces], [.. older.Utterances, .. Utterances], older.DroppedFrames + DroppedFrames, SkippedUpdates);
+    /// <summary>This update with what older ones, oldest first, which its reader will not get, had seen before it: their drop
+    /// counts, and the newest <see cref="MaxCarriedFaces"/> of their faces and <see cref="MaxCarriedUtterances"/> of their events.</summary>
+    internal EmotionUpdate Absorbing(IReadOnlyList<EmotionUpdate> older) => Copy(
+        [.. older.SelectMany(u => u.Faces).TakeLast(MaxCarriedFaces), .. Faces],
+        [.. older.SelectMany(u => u.Utterances).TakeLast(MaxCarriedUtterances), .. Utterances],
+        older.Sum(u => u.DroppedFrames) + DroppedFrames,
+        SkippedUpdates);
 
     private EmotionUpdate Copy(IReadOnlyList<StreamFace> faces, IReadOnlyList<UtteranceEvent> utterances, int droppedFrames, int skipped) => new()
     {

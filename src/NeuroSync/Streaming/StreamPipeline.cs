@@ -75,6 +75,9 @@ internal sealed class StreamPipeline : IDisposable
     /// <summary>Gets the length of the judged windows (the option, or the model set's clip length).</summary>
     public TimeSpan Window => _window;
 
+    /// <summary>Gets or sets what is told of each frame as soon as it is analysed, on the stream's loop.</summary>
+    public Action<StreamFace>? FrameAnalysed { get; set; }
+
     /// <summary>Gets the frames dropped by the loop so far.</summary>
     public int TotalRejectedFrames => Volatile.Read(ref _totalRejected);
 
@@ -112,11 +115,9 @@ internal sealed class StreamPipeline : IDisposable
         {
             var closed = new List<StreamWindow>();
             // Frames keep the clock until audio arrives, and when the audio lags by more than a window (which bounds the
-            // frames held ahead of it).
-            while ((_audioRate == 0 && timestamp >= End(_nextWindow)) || timestamp >= End(_nextWindow) + _window)
-            {
-                closed.Add(Close(_nextWindow, cancellationToken));
-            }
+            // frames held ahead of it): the windows ending at or before this clock have passed.
+            TimeSpan clock = _audioRate == 0 ? timestamp : timestamp - _window;
+            CloseThrough(clock < TimeSpan.Zero ? 0 : clock.Ticks / _hop.Ticks, closed, cancellationToken);
 
             if (timestamp < _lastFrameTime || timestamp < Start(_nextWindow))
             {
@@ -163,12 +164,19 @@ internal sealed class StreamPipeline : IDisposable
         }
 
         var closed = new List<StreamWindow>();
-        while (_nextWindow <= last)
-        {
-            closed.Add(Close(_nextWindow, CancellationToken.None));
-        }
-
+        CloseThrough(last, closed, CancellationToken.None);
         return closed;
+    }
+
+    /// <summary>Takes what was seen after the last closed window when no window is left to hold it (a frame that came after
+    /// the input's last window was judged): its faces, events and drops go with the final update.</summary>
+    public (IReadOnlyList<StreamFace> Faces, IReadOnlyList<UtteranceEvent> Utterances, int RejectedFrames) TakeUnjudged()
+    {
+        var unjudged = (Faces: (IReadOnlyList<StreamFace>)[.. _faces], Utterances: (IReadOnlyList<UtteranceEvent>)[.. _utterances], RejectedFrames: _rejected);
+        _faces.Clear();
+        _utterances.Clear();
+        _rejected = 0;
+        return unjudged;
     }
 
     /// <summary>Judges a closed window: the audio path on its samples, its frames' encoder rows, fusion.</summary>
@@ -214,9 +222,6 @@ internal sealed class StreamPipeline : IDisposable
     private TimeSpan Start(long window) => TimeSpan.FromTicks(Math.Max(0, End(window).Ticks - _window.Ticks));
 
     /// <summary>The audio frame at a stream time (the first at or after it).</summary>
-    /// <summary>Gets or sets what is told of each frame as soon as it is analysed, on the stream's loop.</summary>
-    public Action<StreamFace>? FrameAnalysed { get; set; }
-
     private long FrameAt(TimeSpan time) => (long)Math.Ceiling(time.Ticks * (double)(_audioRate == 0 ? 1 : _audioRate) / TimeSpan.TicksPerSecond);
 
     private void Append(ReadOnlySpan<float> samples)
@@ -283,6 +288,27 @@ internal sealed class StreamPipeline : IDisposable
         FrameAnalysed?.Invoke(face);
     }
 
+    /// <summary>Closes the windows up to <paramref name="last"/>. Once one holds nothing, neither do the rest (all input so far
+    /// is before its start): a gap in the input, or a frame clock that jumps ahead, so they are passed over unjudged, and the
+    /// work stays bounded by the window whatever the jump.</summary>
+    private void CloseThrough(long last, List<StreamWindow> closed, CancellationToken cancellationToken)
+    {
+        while (_nextWindow <= last)
+        {
+            if (HoldsNothingFrom(Start(_nextWindow)))
+            {
+                _nextWindow = last + 1;
+                Trim();
+                return;
+            }
+
+            closed.Add(Close(_nextWindow, cancellationToken));
+        }
+    }
+
+    private bool HoldsNothingFrom(TimeSpan time) =>
+        (_frameCount == 0 || _lastFrameTime < time) && (_audioRate == 0 || _audioTotal <= FrameAt(time));
+
     private StreamWindow Close(long window, CancellationToken cancellationToken)
     {
         TimeSpan start = Start(window), end = End(window);
@@ -290,7 +316,8 @@ internal sealed class StreamPipeline : IDisposable
         if (_audioRate != 0)
         {
             long from = FrameAt(start), to = Math.Min(FrameAt(end), _audioTotal);
-            if (to > from)
+            // Less than one sample at the model's rate (one frame at 48 kHz) counts as no audio: there is nothing to judge.
+            if (to > from && _audioPreprocessor.TargetLength((int)(to - from), _audioRate) > 0)
             {
                 audio = new AudioClip(_audio.AsSpan((int)(from - _audioBase) * _audioChannels, (int)(to - from) * _audioChannels).ToArray(), _audioRate, _audioChannels);
             }
@@ -319,7 +346,7 @@ internal sealed class StreamPipeline : IDisposable
             }
         }
 
-        var closed = new StreamWindow(window - 1, start, end, audio, sampled, features, [.. _faces], [.. _utterances], _rejected);
+        var closed = new StreamWindow(start, end, audio, sampled, features, [.. _faces], [.. _utterances], _rejected);
         _faces.Clear();
         _utterances.Clear();
         _rejected = 0;
@@ -332,7 +359,7 @@ internal sealed class StreamPipeline : IDisposable
     private void DetectUtterance(long window, CancellationToken cancellationToken)
     {
         long from = Math.Max(FrameAt(End(window - 1)), _audioBase), to = Math.Min(FrameAt(End(window)), _audioTotal);
-        if (_voiceActivity is null || to <= from)
+        if (_voiceActivity is null || to <= from || _audioPreprocessor.TargetLength((int)(to - from), _audioRate) == 0)
         {
             return;
         }

@@ -4,7 +4,6 @@ using NeuroSync.Vision;
 namespace NeuroSync.Streaming;
 
 /// <summary>A closed window of a stream, ready to be judged: a copy of its audio and the per-frame results it samples.</summary>
-/// <param name="Sequence">The window's number, from 0.</param>
 /// <param name="Start">The window's start in stream time.</param>
 /// <param name="End">The window's end (exclusive).</param>
 /// <param name="Audio">The window's audio, or <see langword="null"/> when it has none.</param>
@@ -14,7 +13,6 @@ namespace NeuroSync.Streaming;
 /// <param name="Utterances">The voice-activity events since the previous window closed.</param>
 /// <param name="RejectedFrames">The frames dropped by the loop since the previous window closed.</param>
 internal sealed record StreamWindow(
-    long Sequence,
     TimeSpan Start,
     TimeSpan End,
     AudioClip? Audio,

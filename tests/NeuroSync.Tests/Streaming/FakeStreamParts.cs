@@ -27,11 +27,14 @@ internal sealed class FakeStreamParts
     /// <summary>Gets or sets what the audio encoder awaits before it answers (it passes its token on).</summary>
     public Func<CancellationToken, Task>? BeforeAudio { get; set; }
 
+    /// <summary>Gets or sets the voice-activity detector the recognizer's audio preprocessor gets (none by default).</summary>
+    public IVoiceActivityDetector? VoiceActivity { get; set; }
+
     public EmotionRecognizer Recognizer() => new(
         new AudioEncoder(this),
         new VisualEncoder(this),
         new Fusion(),
-        new AudioPreprocessor(new AudioPreprocessingOptions()),
+        new AudioPreprocessor(new AudioPreprocessingOptions(), VoiceActivity),
         new VideoPreprocessor(Detector, new VideoPreprocessingOptions { CropSize = 8, FrameStride = FrameStride }),
         new EmotionRecognizerOptions { Mode = RecognitionMode.Original });
 
