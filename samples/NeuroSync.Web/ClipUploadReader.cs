@@ -62,6 +62,8 @@ internal sealed class ClipUploadReader
         }
 
         var upload = new ClipUpload();
+        long framePixels = 0;
+        bool sawAudio = false;
         try
         {
             var reader = new MultipartReader(boundary, request.Body) { HeadersCountLimit = _limits.MaxPartHeaders, HeadersLengthLimit = _limits.MaxPartHeaderBytes };
@@ -70,9 +72,10 @@ internal sealed class ClipUploadReader
                 string field = FieldName(section);
                 switch (field)
                 {
-                    case AudioField when upload.Audio is not null:
+                    case AudioField when sawAudio:
                         throw new UploadRejectedException(StatusCodes.Status400BadRequest, field, "expected one audio part, found a second one.");
                     case AudioField:
+                        sawAudio = true;
                         MemoryStream wav = await ReadPartAsync(section.Body, _limits.MaxAudioBytes, field, cancellationToken);
 
                         // An empty part is no part: what a form's file input sends when no file was chosen.
@@ -84,7 +87,13 @@ internal sealed class ClipUploadReader
                         MemoryStream image = await ReadPartAsync(section.Body, _limits.MaxFrameBytes, field, cancellationToken);
                         if (image.Length > 0)
                         {
-                            upload.AddFrame(new VideoFrame(DecodeImage(image, upload.Frames.Count)));
+                            var frame = new VideoFrame(DecodeImage(image, upload.Frames.Count));
+                            upload.AddFrame(frame);
+                            framePixels += (long)frame.Image.Width * frame.Image.Height;
+                            if (framePixels > _limits.MaxTotalFramePixels)
+                            {
+                                throw new UploadRejectedException(StatusCodes.Status413PayloadTooLarge, field, $"expected frames of at most {_limits.MaxTotalFramePixels} pixels in all, found more by frame {upload.Frames.Count}.");
+                            }
                         }
 
                         break;

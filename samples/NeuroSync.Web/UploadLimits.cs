@@ -25,6 +25,11 @@ public sealed class UploadLimits
     /// <summary>Gets or sets the most pixels one frame may have; larger images are refused before they are decoded. Default 4096 x 4096.</summary>
     public long MaxFramePixels { get; set; } = 4096L * 4096;
 
+    /// <summary>Gets or sets the most pixels of all frames of one request together, counted as they are decoded: a frame
+    /// past it gets HTTP 413. Default 64 Mi pixels (about 200 MB decoded; 64 frames of 1280x720 fit), since compressed frames
+    /// can be tiny (a blank 4096x4096 PNG is 2 KB) while each decoded pixel takes 3 bytes.</summary>
+    public long MaxTotalFramePixels { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>Gets or sets the most headers one multipart part may have; more get HTTP 400. Default 16 (a browser sends 2).</summary>
     public int MaxPartHeaders { get; set; } = 16;
 
@@ -58,6 +63,11 @@ public sealed class UploadLimits
         if (MaxFramePixels < 1)
         {
             yield return $"{SectionName}:{nameof(MaxFramePixels)}: expected 1 or more, found {MaxFramePixels}.";
+        }
+
+        if (MaxTotalFramePixels < MaxFramePixels)
+        {
+            yield return $"{SectionName}:{nameof(MaxTotalFramePixels)}: expected at least {nameof(MaxFramePixels)} ({MaxFramePixels}), found {MaxTotalFramePixels}.";
         }
 
         if (MaxPartHeaders < 1)

@@ -19,10 +19,12 @@ internal sealed class StreamFeeder
     private long _readUntil;
 
     /// <summary>Creates a feeder.</summary>
-    /// <param name="maxLead">How far the input written may run ahead of the last update read (<see cref="UpdateRead"/>):
-    /// the stream keeps at most <see cref="StreamOptions.MaxPendingUpdates"/> updates for a reader and drops older ones,
-    /// so a reader held up (stdout piped into a pager) must hold up the input instead. At least a window and a hop, so
-    /// the stream can always close the next window.</param>
+    /// <param name="maxLead">How far the input written may run ahead of the last update read (<see cref="UpdateRead"/>)
+    /// before more waits: the stream keeps at most <see cref="StreamOptions.MaxPendingUpdates"/> updates for a reader and
+    /// drops older ones, so a reader held up (stdout piped into a pager) must hold up the input instead. What is written
+    /// counts, not what comes next: the stream judges a window only once later input arrives, so holding back a frame far
+    /// ahead (a slide show, a frame rate of one an hour) until the reader catches up would wait for ever. At least a
+    /// window and a hop, so the stream can always close the next window.</param>
     public StreamFeeder(TimeSpan maxLead) => _maxLead = maxLead;
 
     /// <summary>Gets the time of the latest input written (the end of the audio, or the last frame's time).</summary>
@@ -47,8 +49,7 @@ internal sealed class StreamFeeder
             bool chunk = audio is not null && await audio.ReadAsync(cancellationToken).ConfigureAwait(false);
             while (frame is not null || chunk)
             {
-                TimeSpan next = frame is not null && (!chunk || frame.Time < audio!.ChunkEnd) ? frame.Time : audio!.ChunkEnd;
-                while (next - TimeSpan.FromTicks(Volatile.Read(ref _readUntil)) > _maxLead)
+                while (Written - TimeSpan.FromTicks(Volatile.Read(ref _readUntil)) > _maxLead)
                 {
                     await Task.Delay(10, cancellationToken).ConfigureAwait(false);
                 }

@@ -324,8 +324,10 @@ internal sealed partial class LiveConnection : IDisposable
             {
                 info = Image.Identify(stream);
             }
-            catch (Exception ex) when (ex is ImageFormatException or InvalidImageContentException or NotSupportedException or EndOfStreamException)
+            catch (Exception ex) when (ex is not OutOfMemoryException)
             {
+                // Only the decoder reading the client's bytes runs here, and on some corrupt headers ImageSharp 2.1 fails with
+                // a null reference or an index out of range rather than its format exceptions: all of it is the client's.
                 throw new LiveProtocolException($"malformed JPEG: {ex.Message}");
             }
 

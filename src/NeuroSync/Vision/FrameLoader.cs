@@ -82,8 +82,13 @@ public sealed class FrameLoader
             seekable.Position = start;
             return Image.Load<Rgb24>(_configuration, seekable);
         }
+        // ImageSharp 2.1's decoders also fail on some corrupt headers with exceptions that are not its format exceptions
+        // (a null reference, an index or argument out of range, a division by zero, an invalid operation: TestData/Images/Corrupt);
+        // everything in this block that throws them is the decoder reading the caller's bytes.
         catch (Exception ex) when (ex is UnknownImageFormatException or InvalidImageContentException or ImageFormatException
-            or InvalidMemoryOperationException or NotSupportedException or EndOfStreamException)
+            or InvalidMemoryOperationException or NotSupportedException or EndOfStreamException
+            or NullReferenceException or ArgumentException or IndexOutOfRangeException or DivideByZeroException or InvalidOperationException
+            or OverflowException)
         {
             throw new InvalidImageException($"Image '{name}': expected a valid image, found unreadable data ({ex.Message}).", ex);
         }

@@ -213,6 +213,28 @@ public sealed class TimelineTests : IClassFixture<TimelineVideo>, IDisposable
     }
 
     [Fact]
+    public async Task Frames_AThousandSecondsApart_GiveTheWindowsOfEach_WithoutWaitingForEver()
+    {
+        // Frames only: a window is judged when a later frame arrives, so the second frame must go in although it is far
+        // more than the feeder's lead (a window and 500 hops) ahead of the last update read.
+        string frames = Path.Combine(_work, "slides");
+        Directory.CreateDirectory(frames);
+        File.Copy(Assets.FacePng, Path.Combine(frames, "f1.png"));
+        File.Copy(Assets.FacePng, Path.Combine(frames, "f2.png"));
+
+        // A hang guard, not a speed requirement: before the fix the command waited for ever.
+        (int code, string output, string error) = await Task.Run(() => Run("analyze", "--models", Assets.TinyModels, "--frames", frames, "--fps", "0.001", "--timeline", "--json"))
+            .WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.True(code == ExitCodes.Success, error);
+        string[] lines = output.TrimEnd().Split('\n');
+        // The seven windows holding the frame at 0 s, the one holding the frame at 1000 s, and the summary.
+        Assert.Equal(9, lines.Length);
+        using var last = JsonDocument.Parse(lines[^2]);
+        Assert.Equal(1001, last.RootElement.GetProperty("end").GetDouble(), 1e-6);
+    }
+
+    [Fact]
     public void AudioOnly_Timeline_StreamsTheWholeWav_WithNoFrames()
     {
         // The 1.7 s espeak-ng clip: windows ending at 1 s and at the end of the file.

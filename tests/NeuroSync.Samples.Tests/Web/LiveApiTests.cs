@@ -165,6 +165,8 @@ public sealed class LiveApiTests(LiveWebAppHost host, ITestOutputHelper output) 
             ("unknown type", c => c.SendAsync([0x7F, 1, 2, 3]), "unknown message type 0x7F"),
             ("broken JPEG", c => c.SendFrameAsync(0, brokenJpeg), "malformed JPEG: "),
             ("truncated JPEG", c => c.SendFrameAsync(0, truncatedJpeg), "malformed JPEG: expected a complete file ending FF D9 (EOI)"),
+            // A scan without its frame header: ImageSharp's own reading of the header fails with a null reference.
+            ("JPEG without a frame header", c => c.SendFrameAsync(0, [0xFF, 0xD8, 0xFF, 0xDA, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3F, 0x00, 0xFF, 0xD9]), "malformed JPEG: "),
             ("frame over the pixel limit", c => c.SendFrameAsync(0, hugeJpeg), "frame too large: expected at most 2073600 pixels, found 2000x1200"),
             ("not a JPEG", c => c.SendFrameAsync(0, File.ReadAllBytes(Assets.FacePng)), "malformed JPEG: expected a file starting FF D8 FF"),
             ("oversized message", c => c.SendAsync(oversized), "message over 524288 bytes"),

@@ -4,6 +4,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using NeuroSync.Samples.Tests.TestUtilities;
 using NeuroSync.Web;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.PixelFormats;
 
 namespace NeuroSync.Samples.Tests.Web;
 
@@ -183,6 +186,42 @@ public sealed class PredictApiTests(WebAppHost host) : IClassFixture<WebAppHost>
         Assert.True(allocated < 64L * 1024 * 1024, $"the process allocated {allocated} bytes while refusing the image.");
     }
 
+    [Fact]
+    public async Task TinyFramesDecodingToGigabytes_AreRefusedWith413AtTheTotalPixelBudget()
+    {
+        // A blank 4096x4096 one-bit PNG is about 2 KB and decodes to 48 MiB: 64 of them in a 150 KB request would make
+        // the server hold 3 GiB.
+        using var blank = new Image<L8>(4096, 4096);
+        using var encoded = new MemoryStream();
+        blank.SaveAsPng(encoded, new PngEncoder { ColorType = PngColorType.Grayscale, BitDepth = PngBitDepth.Bit1, CompressionLevel = PngCompressionLevel.BestCompression });
+        byte[] png = encoded.ToArray();
+        Assert.True(png.Length < 16 * 1024, $"expected a tiny PNG, found {png.Length} bytes.");
+        using HttpClient client = host.CreateClient();
+
+        using HttpResponseMessage response = await client.PostAsync("/api/predict", Form(null, [.. Enumerable.Repeat(png, 64)]));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Problem error = await Problem.ReadAsync(response);
+        Assert.Equal("frames", error.Field);
+        Assert.Contains("67108864 pixels in all, found more by frame 5", error.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AudioPartAfterAnEmptyOne_IsASecondAudioPart()
+    {
+        using HttpClient client = host.CreateClient();
+        using var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent([]), "audio", "none.wav" },
+            { new ByteArrayContent(File.ReadAllBytes(Assets.SpeechWav)), "audio", "speech.wav" },
+        };
+
+        using HttpResponseMessage response = await client.PostAsync("/api/predict", form);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("audio", (await Problem.ReadAsync(response)).Field);
+    }
+
     [Theory]
     [InlineData("audio", "audio")]
     [InlineData("frames", "frames")]
@@ -272,9 +311,9 @@ public sealed class PredictApiTests(WebAppHost host) : IClassFixture<WebAppHost>
 
     private static byte[] SolidPng(int width, int height, byte level)
     {
-        using var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(width, height, new SixLabors.ImageSharp.PixelFormats.Rgb24(level, level, level));
+        using var image = new Image<Rgb24>(width, height, new Rgb24(level, level, level));
         using var stream = new MemoryStream();
-        SixLabors.ImageSharp.ImageExtensions.SaveAsPng(image, stream);
+        image.SaveAsPng(stream);
         return stream.ToArray();
     }
 

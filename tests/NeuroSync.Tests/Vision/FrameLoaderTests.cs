@@ -107,6 +107,49 @@ public class FrameLoaderTests
         Assert.Contains("at most 1000 pixels", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("bmp_DivideByZeroException.bin")]
+    [InlineData("bmp_InvalidOperationException.bin")]
+    [InlineData("bmp_NullReferenceException.bin")]
+    [InlineData("identify_NullReferenceException.bin")]
+    [InlineData("jpg_ArgumentOutOfRangeException.bin")]
+    [InlineData("jpg_NullReferenceException.bin")]
+    [InlineData("png_ArgumentOutOfRangeException.bin")]
+    [InlineData("tiff_ArgumentOutOfRangeException.bin")]
+    [InlineData("tiff_InvalidOperationException.bin")]
+    [InlineData("webp_ArgumentOutOfRangeException.bin")]
+    [InlineData("webp_NullReferenceException.bin")]
+    public void Load_ImageOnWhichTheDecoderItselfFails_ThrowsInvalidImageException(string file)
+    {
+        byte[] data = File.ReadAllBytes(TestFiles.Path("Images", "Corrupt", file));
+
+        var ex = Assert.Throws<InvalidImageException>(() => new FrameLoader().Load(new MemoryStream(data)));
+
+        Assert.StartsWith("Image '", ex.Message, StringComparison.Ordinal);
+        Assert.NotNull(ex.InnerException);
+    }
+
+    [Fact]
+    public void Load_JpegWithAScanAndNoFrameHeader_ThrowsInvalidImageException()
+    {
+        // SOI, a start of scan without the frame header (SOF) it needs, EOI: ImageSharp 2.1 meets a null reference.
+        byte[] jpeg = [0xFF, 0xD8, 0xFF, 0xDA, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3F, 0x00, 0xFF, 0xD9];
+
+        Assert.Throws<InvalidImageException>(() => new FrameLoader().Load(new MemoryStream(jpeg)));
+    }
+
+    [Fact]
+    public void Load_PngWithAnEmptyPhysChunk_ThrowsInvalidImageException()
+    {
+        // A pHYs chunk of length 0 (its CRC right) after IHDR: ImageSharp 2.1 reads past the chunk's end.
+        byte[] png = File.ReadAllBytes(TestFiles.Path("Images", "astronaut_512.png"));
+        int afterIhdr = 8 + 4 + 4 + 13 + 4;
+        byte[] phys = [0, 0, 0, 0, (byte)'p', (byte)'H', (byte)'Y', (byte)'s', 0x96, 0x87, 0x65, 0x63];
+        byte[] broken = [.. png[..afterIhdr], .. phys, .. png[afterIhdr..]];
+
+        Assert.Throws<InvalidImageException>(() => new FrameLoader().Load(new MemoryStream(broken)));
+    }
+
     /// <summary>The astronaut frame encoded by OpenCV's libjpeg (an encoder other than ImageSharp's), baseline or progressive.</summary>
     private static byte[] OpenCvJpeg(bool progressive)
     {
