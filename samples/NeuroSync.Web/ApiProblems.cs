@@ -15,7 +15,7 @@ internal static class ApiProblems
     /// <summary>The message a client gets for any server-side failure; the details go to the log.</summary>
     public const string ServerErrorDetail = "The server could not analyse this clip; the details are in the server's log.";
 
-    /// <summary>A refusal of a <c>/api/predict</c> request (400, 413, 415, 422) or its failure (500).</summary>
+    /// <summary>A refusal of a <c>/api/predict</c> request (400, 413, 415, 422, 429) or its failure (500).</summary>
     /// <param name="statusCode">The HTTP status.</param>
     /// <param name="detail">What went wrong, for the client.</param>
     /// <param name="field">The form field at fault, or <see langword="null"/>.</param>
@@ -49,6 +49,7 @@ internal static class ApiProblems
         StatusCodes.Status413PayloadTooLarge => "Upload too large",
         StatusCodes.Status415UnsupportedMediaType => "Unsupported media type",
         StatusCodes.Status422UnprocessableEntity => "Nothing to analyse",
+        StatusCodes.Status429TooManyRequests => "Too many clips at once",
         StatusCodes.Status500InternalServerError => "Analysis failed",
         _ => "Request failed",
     };
@@ -61,6 +62,7 @@ internal static class ApiProblems
         StatusCodes.Status413PayloadTooLarge => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
         StatusCodes.Status415UnsupportedMediaType => "https://tools.ietf.org/html/rfc9110#section-15.5.16",
         StatusCodes.Status422UnprocessableEntity => "https://tools.ietf.org/html/rfc9110#section-15.5.21",
+        StatusCodes.Status429TooManyRequests => "https://tools.ietf.org/html/rfc6585#section-4",
         StatusCodes.Status500InternalServerError => "https://tools.ietf.org/html/rfc9110#section-15.6.1",
         StatusCodes.Status503ServiceUnavailable => "https://tools.ietf.org/html/rfc9110#section-15.6.4",
         _ => null,

@@ -1,3 +1,4 @@
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -38,6 +39,10 @@ public static class NeuroSyncWebApp
     /// <summary>The service name OpenTelemetry reports (<c>service.name</c>).</summary>
     public const string ServiceName = "NeuroSync.Web";
 
+    /// <summary>The rate-limiting policy of <c>/api/predict</c>: at most <see cref="UploadLimits.MaxConcurrentRequests"/> at
+    /// once, <see cref="UploadLimits.MaxQueuedRequests"/> waiting, the rest refused with 429.</summary>
+    private const string PredictRateLimitPolicy = "predict";
+
     /// <summary>Creates the app, ready to run.</summary>
     /// <param name="args">Command-line arguments: <c>--urls</c>, <c>--NeuroSync:ModelPath=...</c>, <c>--Upload:MaxRequestBytes=...</c>,
     /// <c>--Live:MaxSessions=...</c>, <c>--OpenTelemetry:Enabled=true</c>, ...</param>
@@ -64,6 +69,24 @@ public static class NeuroSyncWebApp
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<UploadLimits>, UploadLimitsValidator>();
         builder.Services.AddSingleton<ClipUploadReader>();
+        builder.Services.AddRateLimiter(options =>
+        {
+            // One queue for the whole endpoint: what it bounds is the server's memory and cores, not a client's share.
+            options.AddPolicy(PredictRateLimitPolicy, context =>
+            {
+                UploadLimits limits = context.RequestServices.GetRequiredService<IOptions<UploadLimits>>().Value;
+                return RateLimitPartition.GetConcurrencyLimiter(PredictRateLimitPolicy, _ => new ConcurrencyLimiterOptions
+                {
+                    PermitLimit = limits.MaxConcurrentRequests,
+                    QueueLimit = limits.MaxQueuedRequests,
+                    QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                });
+            });
+            options.OnRejected = (context, _) => new ValueTask(ApiProblems.Upload(
+                StatusCodes.Status429TooManyRequests,
+                "The server is analysing as many clips as it allows and its queue is full; try again in a few seconds.",
+                null).ExecuteAsync(context.HttpContext));
+        });
         builder.Services.AddSingleton<PredictEndpoint>();
         builder.Services.AddOptions<LiveOptions>()
             .Bind(builder.Configuration.GetSection(LiveOptions.SectionName))
@@ -126,7 +149,9 @@ public static class NeuroSyncWebApp
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseWebSockets();
-        app.MapPost("/api/predict", (HttpContext context, PredictEndpoint endpoint) => endpoint.HandleAsync(context));
+        app.UseRateLimiter();
+        app.MapPost("/api/predict", (HttpContext context, PredictEndpoint endpoint) => endpoint.HandleAsync(context))
+            .RequireRateLimiting(PredictRateLimitPolicy);
         app.Map(LiveEndpoint.Path, (HttpContext context, LiveEndpoint endpoint) => endpoint.HandleAsync(context));
         app.MapGet("/api/info", (IEmotionRecognizer recognizer) => Results.Json(
             Info(recognizer),

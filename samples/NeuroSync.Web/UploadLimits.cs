@@ -30,6 +30,14 @@ public sealed class UploadLimits
     /// can be tiny (a blank 4096x4096 PNG is 2 KB) while each decoded pixel takes 3 bytes.</summary>
     public long MaxTotalFramePixels { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>Gets or sets how many requests are analysed at once; more wait in a queue. Default 4: each may hold up to
+    /// <see cref="MaxTotalFramePixels"/> decoded, and two cores gain nothing from more.</summary>
+    public int MaxConcurrentRequests { get; set; } = 4;
+
+    /// <summary>Gets or sets how many requests may wait for one of the <see cref="MaxConcurrentRequests"/>, oldest first;
+    /// more get HTTP 429 at once. Default 32. A waiting request's body is not read yet, so it holds little.</summary>
+    public int MaxQueuedRequests { get; set; } = 32;
+
     /// <summary>Gets or sets the most headers one multipart part may have; more get HTTP 400. Default 16 (a browser sends 2).</summary>
     public int MaxPartHeaders { get; set; } = 16;
 
@@ -68,6 +76,16 @@ public sealed class UploadLimits
         if (MaxTotalFramePixels < MaxFramePixels)
         {
             yield return $"{SectionName}:{nameof(MaxTotalFramePixels)}: expected at least {nameof(MaxFramePixels)} ({MaxFramePixels}), found {MaxTotalFramePixels}.";
+        }
+
+        if (MaxConcurrentRequests < 1)
+        {
+            yield return $"{SectionName}:{nameof(MaxConcurrentRequests)}: expected 1 or more, found {MaxConcurrentRequests}.";
+        }
+
+        if (MaxQueuedRequests < 0)
+        {
+            yield return $"{SectionName}:{nameof(MaxQueuedRequests)}: expected 0 or more, found {MaxQueuedRequests}.";
         }
 
         if (MaxPartHeaders < 1)

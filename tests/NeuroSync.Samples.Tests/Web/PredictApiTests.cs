@@ -207,6 +207,35 @@ public sealed class PredictApiTests(WebAppHost host) : IClassFixture<WebAppHost>
     }
 
     [Fact]
+    public async Task ClipsBeyondTheConcurrencyLimitAndQueue_GetA429Problem_AndTheOneInProgressFinishes()
+    {
+        var one = new WebAppHost([$"--NeuroSync:ModelPath={Assets.TinyModels}", "--Upload:MaxConcurrentRequests=1", "--Upload:MaxQueuedRequests=0"]);
+        await one.InitializeAsync();
+        try
+        {
+            using HttpClient client = one.CreateClient();
+            // The first clip holds the only permit while its body is held back half-way.
+            var held = new HeldContent(File.ReadAllBytes(Assets.SpeechWav));
+            Task<HttpResponseMessage> first = client.PostAsync("/api/predict", held);
+            await held.Started.WaitAsync(TimeSpan.FromSeconds(60));
+
+            using HttpResponseMessage second = await client.PostAsync("/api/predict", Form(File.ReadAllBytes(Assets.SpeechWav)));
+            held.Release();
+            using HttpResponseMessage firstResponse = await first.WaitAsync(TimeSpan.FromSeconds(60));
+
+            Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
+            Problem problem = await Problem.ReadAsync(second);
+            Assert.Equal("Too many clips at once", problem.Title);
+            Assert.Contains("try again", problem.Detail, StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.OK, firstResponse.StatusCode);
+        }
+        finally
+        {
+            await one.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task AudioPartAfterAnEmptyOne_IsASecondAudioPart()
     {
         using HttpClient client = host.CreateClient();
@@ -351,6 +380,41 @@ public sealed class PredictApiTests(WebAppHost host) : IClassFixture<WebAppHost>
     }
 
     /// <summary>A body of zeros produced as it is sent, counting how much the client got to send.</summary>
+    /// <summary>A one-part clip (an audio part) whose body stops after the part's headers until released.</summary>
+    private sealed class HeldContent : HttpContent
+    {
+        private readonly byte[] _wav;
+        private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public HeldContent(byte[] wav)
+        {
+            _wav = wav;
+            Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=xyz");
+        }
+
+        public Task Started => _started.Task;
+
+        public void Release() => _released.TrySetResult();
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes("--xyz\r\nContent-Disposition: form-data; name=\"audio\"; filename=\"a.wav\"\r\n\r\n"));
+            await stream.WriteAsync(_wav.AsMemory(0, _wav.Length / 2));
+            await stream.FlushAsync();
+            _started.TrySetResult();
+            await _released.Task;
+            await stream.WriteAsync(_wav.AsMemory(_wav.Length / 2));
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes("\r\n--xyz--\r\n"));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+
     private sealed class CountingContent(long length, bool sendLength = true, byte[]? prefix = null) : HttpContent
     {
         private long _written;
