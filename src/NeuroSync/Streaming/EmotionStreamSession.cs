@@ -56,6 +56,7 @@ public sealed class EmotionStreamSession : IAsyncDisposable
     private long _nextSequence;
     private long _lastRead = -1;
     private bool _completed;
+    private volatile bool _failed;
     private int _disposed;
 
     internal EmotionStreamSession(StreamPipeline pipeline, StreamOptions options)
@@ -150,6 +151,13 @@ public sealed class EmotionStreamSession : IAsyncDisposable
             if (_input.Writer.TryWrite(new StreamInput.Frame(image, timestamp, Stopwatch.GetTimestamp())))
             {
                 return true;
+            }
+
+            if (_failed)
+            {
+                // The input closed because the stream failed, not because the backlog is full: no drop to count.
+                image.Dispose();
+                throw Closed(null);
             }
         }
 
@@ -397,6 +405,7 @@ public sealed class EmotionStreamSession : IAsyncDisposable
         catch (Exception ex)
         {
             // The readers get the failure; writers and flushes learn of it from the closed input.
+            _failed = true;
             CompleteReaders(ex);
             _input.Writer.TryComplete(ex);
             DrainInput(ex);
