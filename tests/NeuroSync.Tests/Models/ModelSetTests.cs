@@ -80,6 +80,19 @@ public sealed class ModelSetTests : IDisposable
         Assert.Contains(expectedFragment, ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("fusion")]
+    [InlineData("audio")]
+    [InlineData("audio.model.inputShape")]
+    public void Load_SectionWrittenAsNull_NamesIt(string path)
+    {
+        _copy.EditManifest(path, null);
+
+        var ex = Assert.Throws<ModelMismatchException>(() => ModelSetLoader.Load(_copy.Path));
+
+        Assert.True(ex.Message.Contains($"found an error at $.{path}", StringComparison.Ordinal), ex.Message);
+    }
+
     [Fact]
     public void Create_ManifestInputNameDiffersFromModel_FailsAtLoadNamingTensorAndFile()
     {
