@@ -22,6 +22,15 @@ internal sealed class NeuroSyncOptionsValidator : IValidateOptions<NeuroSyncOpti
             failures.Add(ex.Message.StartsWith(Prefix, StringComparison.Ordinal) ? ex.Message : $"{Prefix}:{(string.IsNullOrWhiteSpace(options.ModelPath) ? "ModelSet" : "ModelPath")}: {ex.Message}");
         }
 
+        // Configuration binding never sets these to null; code can (o.Audio = null!), and the recognizer needs them.
+        foreach ((string key, object? value) in (ReadOnlySpan<(string, object?)>)[("Audio", options.Audio), ("Video", options.Video), ("OnnxRuntime", options.OnnxRuntime)])
+        {
+            if (value is null)
+            {
+                failures.Add($"{Prefix}:{key}: expected the settings object (leave it as created to keep the model set's values), found null.");
+            }
+        }
+
         if (options.ModalityScheduling is { } scheduling && !Enum.IsDefined(scheduling))
         {
             failures.Add($"{Prefix}:ModalityScheduling: expected one of [{string.Join(", ", Enum.GetNames<ModalityScheduling>())}], found {(int)scheduling}.");
@@ -41,6 +50,11 @@ internal sealed class NeuroSyncOptionsValidator : IValidateOptions<NeuroSyncOpti
         if (ort.IntraOpNumThreads < 0 || ort.InterOpNumThreads < 0)
         {
             failures.Add($"{Prefix}:OnnxRuntime:IntraOpNumThreads/InterOpNumThreads: expected 0 (automatic) or more, found {ort.IntraOpNumThreads} and {ort.InterOpNumThreads}.");
+        }
+
+        if (!Enum.IsDefined(ort.GraphOptimizationLevel))
+        {
+            failures.Add($"{Prefix}:OnnxRuntime:GraphOptimizationLevel: expected one of [{string.Join(", ", Enum.GetNames<Microsoft.ML.OnnxRuntime.GraphOptimizationLevel>())}], found {(int)ort.GraphOptimizationLevel}.");
         }
 
         if (ort.CudaDeviceId < 0)

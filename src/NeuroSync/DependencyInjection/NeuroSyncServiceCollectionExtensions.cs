@@ -30,7 +30,8 @@ public static class NeuroSyncServiceCollectionExtensions
     /// Registers singletons with TryAdd semantics, so a part registered earlier is kept: <see cref="IEmotionRecognizer"/>,
     /// <see cref="IAudioEncoder"/>, <see cref="IVisualEncoder"/>, <see cref="IFusionEngine"/>, <see cref="IFaceDetector"/>,
     /// <see cref="AudioPreprocessor"/>, <see cref="VideoPreprocessor"/> and <see cref="ModelSet"/>. The container creates each
-    /// once and disposes them with itself. Options are validated when the host starts.
+    /// once and disposes them with itself. Options are validated when the host starts. Called again, it adds that call's
+    /// configuration to the first's and returns the same builder.
     /// </remarks>
     public static NeuroSyncBuilder AddNeuroSync(this IServiceCollection services, Action<NeuroSyncOptions> configure)
     {
@@ -54,6 +55,13 @@ public static class NeuroSyncServiceCollectionExtensions
 
     private static NeuroSyncBuilder AddCore(IServiceCollection services)
     {
+        // A second call adds its configuration to the first's and returns the first's builder: the recognizer is
+        // registered once, so decorators added through a second builder would otherwise be dropped without a word.
+        if (services.FirstOrDefault(d => d.ServiceType == typeof(BuilderMarker))?.ImplementationInstance is BuilderMarker existing)
+        {
+            return existing.Builder;
+        }
+
         services.AddOptions<NeuroSyncOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NeuroSyncOptions>, NeuroSyncOptionsValidator>());
 
@@ -79,6 +87,7 @@ public static class NeuroSyncServiceCollectionExtensions
                 video.ChannelOrder = overrides.ChannelOrder ?? video.ChannelOrder;
             }));
         var builder = new NeuroSyncBuilder(services);
+        services.AddSingleton(new BuilderMarker(builder));
         services.TryAddSingleton<IEmotionRecognizer>(sp => builder.Build(sp.GetRequiredService<EmotionRecognizer>(), sp));
         services.TryAddSingleton(sp =>
         {
@@ -99,4 +108,10 @@ public static class NeuroSyncServiceCollectionExtensions
     }
 
     private static NeuroSyncOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<NeuroSyncOptions>>().Value;
+
+    /// <summary>Marks a collection NeuroSync was added to, holding the builder its recognizer is built with.</summary>
+    private sealed class BuilderMarker(NeuroSyncBuilder builder)
+    {
+        public NeuroSyncBuilder Builder => builder;
+    }
 }

@@ -51,6 +51,11 @@ public sealed class OnnxRuntimeOptions
             throw new ArgumentOutOfRangeException(nameof(CudaDeviceId), CudaDeviceId, "OnnxRuntimeOptions.CudaDeviceId: expected 0 or more.");
         }
 
+        if (!Enum.IsDefined(GraphOptimizationLevel))
+        {
+            throw new ArgumentOutOfRangeException(nameof(GraphOptimizationLevel), GraphOptimizationLevel, "OnnxRuntimeOptions.GraphOptimizationLevel: expected a GraphOptimizationLevel value.");
+        }
+
         if (!Enum.IsDefined(ExecutionProvider))
         {
             throw new ArgumentOutOfRangeException(nameof(ExecutionProvider), ExecutionProvider, "OnnxRuntimeOptions.ExecutionProvider: expected Cpu or Cuda.");

@@ -67,6 +67,41 @@ public class AddNeuroSyncTests
         Assert.Contains("NeuroSync:ModelPath", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Audio")]
+    [InlineData("Video")]
+    [InlineData("OnnxRuntime")]
+    public void Start_SettingsObjectSetToNull_FailsNamingIt(string key)
+    {
+        using ServiceProvider provider = Build(s => s.AddNeuroSync(o =>
+        {
+            o.ModelPath = PipelineCases.TinyModels;
+            switch (key)
+            {
+                case "Audio": o.Audio = null!; break;
+                case "Video": o.Video = null!; break;
+                default: o.OnnxRuntime = null!; break;
+            }
+        }));
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains($"NeuroSync:{key}: expected the settings object", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddNeuroSyncTwice_KeepsOneRecognizer_WithTheDecoratorsOfBothCalls()
+    {
+        using ServiceProvider provider = Build(s => s.AddLogging()
+            .AddNeuroSync(o => o.ModelPath = PipelineCases.TinyModels).Services
+            .AddNeuroSync(o => o.ComputeContributions = false).UseLogging());
+
+        var recognizer = provider.GetRequiredService<IEmotionRecognizer>();
+
+        Assert.IsType<LoggingEmotionRecognizer>(recognizer);
+        Assert.Single(provider.GetServices<IEmotionRecognizer>());
+    }
+
     [Fact]
     public void Start_ModelPathWithoutManifest_FailsNamingTheSettingAndTheFolder()
     {
