@@ -21,6 +21,11 @@ internal static class WavDecoder
     private const int InitialCapacitySamples = 1 << 16;
     private const int MaxFmtBytesRead = 40;
 
+    // Before 'data' a WAV holds its format and a few metadata chunks (LIST, bext, iXML, padding); these bound what a
+    // hostile or broken stream can make the decoder read before it finds none.
+    private const int MaxChunksBeforeData = 1024;
+    private const long MaxBytesSkippedBeforeData = 64L * 1024 * 1024;
+
     // KSDATAFORMAT_SUBTYPE_xxx = {0000tttt-0000-0010-8000-00AA00389B71}; bytes 2..15 of the GUID as stored in the file.
     private static ReadOnlySpan<byte> SubFormatGuidTail => [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71];
 
@@ -66,6 +71,7 @@ internal static class WavDecoder
         WavFormat? format = null;
         Span<byte> chunkHeader = stackalloc byte[8];
         int chunksSeen = 0;
+        long skippedTotal = 0;
         while (true)
         {
             got = ReadFully(stream, chunkHeader);
@@ -103,6 +109,12 @@ internal static class WavDecoder
             }
             else
             {
+                skippedTotal += (long)size + (size & 1);
+                if (skippedTotal > MaxBytesSkippedBeforeData)
+                {
+                    ThrowHelper.ThrowInvalidAudio($"WAV chunk {DescribeId(id)}: expected at most {MaxBytesSkippedBeforeData} bytes of other chunks before 'data', found {skippedTotal}.");
+                }
+
                 long skipped = Skip(stream, (long)size + (size & 1));
                 if (skipped < size)
                 {
@@ -111,6 +123,11 @@ internal static class WavDecoder
             }
 
             chunksSeen++;
+            if (chunksSeen > MaxChunksBeforeData)
+            {
+                // An endless stream of chunks (empty JUNK after JUNK) would otherwise be read for ever.
+                ThrowHelper.ThrowInvalidAudio($"WAV chunks: expected 'data' within the first {MaxChunksBeforeData} chunks, found none.");
+            }
         }
     }
 

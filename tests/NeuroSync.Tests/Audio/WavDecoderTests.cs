@@ -70,6 +70,67 @@ public sealed class WavDecoderTests
     }
 
     [Fact]
+    public void Decode_EndlessStreamOfEmptyChunks_IsRefusedAfterTheChunkLimit()
+    {
+        using var endless = new EndlessJunkStream();
+
+        var ex = Assert.Throws<InvalidAudioException>(() => AudioClip.ReadWav(endless));
+
+        Assert.Contains("expected 'data' within the first 1024 chunks", ex.Message, StringComparison.Ordinal);
+        Assert.True(endless.Position < 64 * 1024, $"read {endless.Position} bytes");
+    }
+
+    [Fact]
+    public void Decode_OtherChunksOfMoreThan64MiBBeforeData_AreRefused()
+    {
+        // A non-seekable stream that declares a 100 MiB LIST chunk: refused before any of it is read.
+        byte[] header = [.. "RIFF"u8, 0xFF, 0xFF, 0xFF, 0xFF, .. "WAVE"u8, .. "LIST"u8, 0x00, 0x00, 0x40, 0x06];
+        using var stream = new NonSeekableStream(header);
+
+        var ex = Assert.Throws<InvalidAudioException>(() => AudioClip.ReadWav(stream));
+
+        Assert.Contains("at most 67108864 bytes of other chunks before 'data'", ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A RIFF/WAVE header followed by empty JUNK chunks for ever, read forward only.</summary>
+    private sealed class EndlessJunkStream : Stream
+    {
+        private static readonly byte[] Header = [.. "RIFF"u8, 0xFF, 0xFF, 0xFF, 0xFF, .. "WAVE"u8];
+        private static readonly byte[] Junk = [.. "JUNK"u8, 0, 0, 0, 0];
+        private long _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            for (int i = 0; i < count; i++, _position++)
+            {
+                buffer[offset + i] = _position < Header.Length ? Header[_position] : Junk[(_position - Header.Length) % Junk.Length];
+            }
+
+            return count;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    [Fact]
     public void Decode_EveryBadFileInManifest_IsCoveredByBadFilesTheory()
     {
         using var manifest = JsonDocument.Parse(File.ReadAllText(TestFiles.Path("Audio", "Bad", "bad.json")));
