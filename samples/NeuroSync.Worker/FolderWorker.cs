@@ -34,6 +34,9 @@ internal sealed partial class FolderWorker : BackgroundService
     /// <summary>The sub-folder failed videos are moved into.</summary>
     public const string FailedFolder = "failed";
 
+    /// <summary>The suffix of the note written beside a video set aside in <see cref="FailedFolder"/>.</summary>
+    public const string ErrorNoteSuffix = ".error.txt";
+
     /// <summary>How many times in a row a video may fail for a machine fault before it is set aside.</summary>
     public const int MaxAttempts = 3;
 
@@ -43,9 +46,12 @@ internal sealed partial class FolderWorker : BackgroundService
     private readonly ILogger<FolderWorker> _logger;
     private readonly string _workerId = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
 
-    // Only the one ExecuteAsync loop touches these. A video that failed for a machine fault waits for the next tick.
+    // Only the one ExecuteAsync loop touches these. A video that failed for a machine fault waits for the next tick; one
+    // this worker can neither claim nor set aside (a name too long for its claim or temporary file, a failed/ that
+    // cannot be made) is left alone until the worker restarts, rather than tried again at once, for ever.
     private readonly Dictionary<string, int> _faults = new(StringComparer.Ordinal);
     private readonly HashSet<string> _retryNextTick = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _leftAlone = new(StringComparer.Ordinal);
 
     /// <summary>Creates the worker.</summary>
     /// <param name="recognizer">The recognizer <c>AddNeuroSync</c> registered.</param>
@@ -105,8 +111,15 @@ internal sealed partial class FolderWorker : BackgroundService
             }
         }
 
-        return [.. files.Where(f => !_retryNextTick.Contains(f) && !File.Exists(ResultOf(f)) && now - File.GetLastWriteTimeUtc(f) >= _options.MinFileAge)];
+        return [.. files.Where(f => !IsOwnFile(f) && !_retryNextTick.Contains(f) && !_leftAlone.Contains(f) && !File.Exists(ResultOf(f))
+            && now - File.GetLastWriteTimeUtc(f) >= _options.MinFileAge)];
     }
+
+    /// <summary>Whether a file is one the workers write (a result, a claim, a temporary result, an error note), which a wide
+    /// pattern such as <c>*</c> also matches.</summary>
+    private static bool IsOwnFile(string file) =>
+        file.EndsWith(ResultSuffix, StringComparison.OrdinalIgnoreCase) || file.EndsWith(FileClaim.Suffix, StringComparison.OrdinalIgnoreCase)
+        || file.EndsWith(TempSuffix, StringComparison.OrdinalIgnoreCase) || file.EndsWith(ErrorNoteSuffix, StringComparison.OrdinalIgnoreCase);
 
     private async Task<bool> TakeOneAsync(string folder, CancellationToken stoppingToken)
     {
@@ -124,7 +137,19 @@ internal sealed partial class FolderWorker : BackgroundService
 
         foreach (string video in candidates)
         {
-            if (FileClaim.TryAcquire(video, _workerId, _options.ClaimTimeout) is not { } claim)
+            FileClaim? claim;
+            try
+            {
+                claim = FileClaim.TryAcquire(video, _workerId, _options.ClaimTimeout);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                _leftAlone.Add(video);
+                LogLeftAlone(Path.GetFileName(video), ex.Message);
+                continue;
+            }
+
+            if (claim is null)
             {
                 continue;
             }
@@ -170,7 +195,7 @@ internal sealed partial class FolderWorker : BackgroundService
             if (!claim.StillHeld())
             {
                 LogLostClaim(name);
-                File.Delete(temp);
+                DeleteQuietly(temp);
                 return;
             }
 
@@ -181,7 +206,7 @@ internal sealed partial class FolderWorker : BackgroundService
             }
             catch (IOException) when (File.Exists(result))
             {
-                File.Delete(temp);
+                DeleteQuietly(temp);
                 return;
             }
 
@@ -191,13 +216,13 @@ internal sealed partial class FolderWorker : BackgroundService
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            File.Delete(temp);
+            DeleteQuietly(temp);
             LogCancelled(name);
             throw;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            File.Delete(temp);
+            DeleteQuietly(temp);
             int faults = _faults[video] = _faults.GetValueOrDefault(video) + 1;
             if (faults < MaxAttempts)
             {
@@ -212,7 +237,7 @@ internal sealed partial class FolderWorker : BackgroundService
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
-            File.Delete(temp);
+            DeleteQuietly(temp);
             _faults.Remove(video);
             SetAside(video, ex);
         }
@@ -264,18 +289,33 @@ internal sealed partial class FolderWorker : BackgroundService
             string failed = Path.Combine(Path.GetDirectoryName(video)!, FailedFolder);
             Directory.CreateDirectory(failed);
             string target = Path.Combine(failed, name);
-            for (int i = 1; File.Exists(target) || File.Exists(target + ".error.txt"); i++)
+            for (int i = 1; File.Exists(target) || File.Exists(target + ErrorNoteSuffix); i++)
             {
                 target = Path.Combine(failed, string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileNameWithoutExtension(name)}.{i}{Path.GetExtension(name)}"));
             }
 
-            File.WriteAllText(target + ".error.txt", string.Create(CultureInfo.InvariantCulture, $"{name}: {error.GetType().Name}: {error.Message}{Environment.NewLine}at {DateTimeOffset.UtcNow:O} by {_workerId}{Environment.NewLine}"));
+            File.WriteAllText(target + ErrorNoteSuffix, string.Create(CultureInfo.InvariantCulture, $"{name}: {error.GetType().Name}: {error.Message}{Environment.NewLine}at {DateTimeOffset.UtcNow:O} by {_workerId}{Environment.NewLine}"));
             File.Move(video, target);
             _hooks.Failed?.Invoke(video);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+            _leftAlone.Add(video);
             LogSetAsideFailed(name, ex.Message);
+        }
+    }
+
+    /// <summary>Deletes a temporary result on a failure path, where a second failure (the same too-long name that caused the
+    /// first) must not escape the handler and stop the worker.</summary>
+    private void DeleteQuietly(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogTempNotDeleted(path, ex.Message);
         }
     }
 
@@ -309,7 +349,13 @@ internal sealed partial class FolderWorker : BackgroundService
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Folder}: cannot be listed now: {Reason}")]
     private partial void LogScanFailed(string folder, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Video}: could not be moved into failed/: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Video}: cannot be claimed, left alone until the worker restarts: {Reason}")]
+    private partial void LogLeftAlone(string video, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Path}: temporary result not deleted: {Reason}")]
+    private partial void LogTempNotDeleted(string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Video}: could not be moved into failed/, left alone until the worker restarts: {Reason}")]
     private partial void LogSetAsideFailed(string video, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Claim}: heartbeat failed: {Reason}")]

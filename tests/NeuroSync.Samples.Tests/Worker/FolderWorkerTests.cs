@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using NeuroSync.Samples.Tests.TestUtilities;
@@ -274,4 +275,61 @@ public sealed class FolderWorkerTests
         Assert.Contains("Worker:InputFolder", error.Message, StringComparison.Ordinal);
         Assert.Contains("Worker:Hop", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task VideoWithANameTooLongForItsTemporaryResult_IsSetAside_AndTheWorkerGoesOn()
+    {
+        // 224 bytes: its claim fits the 255-byte name limit, its temporary result (53 bytes more) does not.
+        using var folder = new WorkerFolder(seconds: 1);
+        string longName = folder.AddVideo(new string('a', 220) + ".mp4");
+        string next = folder.AddVideo("b.mp4");
+        using IHost host = folder.CreateHost(new WorkerHooks());
+        await host.StartAsync();
+
+        await WorkerFolder.WaitUntilAsync(() => (File.Exists(FolderWorker.ResultOf(next)) && !File.Exists(longName)) || Loop(host).IsCompleted, "b's result and the long name set aside", 120);
+        await host.StopAsync();
+
+        Assert.False(Loop(host).IsFaulted, Loop(host).Exception?.ToString());
+        Assert.True(File.Exists(Path.Combine(folder.Folder, FolderWorker.FailedFolder, Path.GetFileName(longName))));
+    }
+
+    [Fact]
+    public async Task PatternStar_LeavesTheWorkersOwnFilesAlone()
+    {
+        using var folder = new WorkerFolder(seconds: 1);
+        string video = folder.AddVideo("a.mp4");
+        int completed = 0;
+        using IHost host = folder.CreateHost(new WorkerHooks { Completed = _ => Interlocked.Increment(ref completed) }, new Dictionary<string, string?> { ["Worker:Patterns"] = "*" });
+        await host.StartAsync();
+
+        await WorkerFolder.WaitUntilAsync(() => File.Exists(FolderWorker.ResultOf(video)), "a's result", 120);
+        // A few more scans: the result must not be taken as a video.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await host.StopAsync();
+
+        Assert.True(File.Exists(FolderWorker.ResultOf(video)));
+        Assert.False(Directory.Exists(Path.Combine(folder.Folder, FolderWorker.FailedFolder)));
+        Assert.Equal(1, completed);
+    }
+
+    [Fact]
+    public async Task FailureThatCannotBeSetAside_IsNotRetriedAtOnce()
+    {
+        using var folder = new WorkerFolder(seconds: 1);
+        folder.AddVideo("a.mp4");
+        // A plain file where failed/ would be made.
+        File.WriteAllText(Path.Combine(folder.Folder, FolderWorker.FailedFolder), "not a folder");
+        int attempts = 0;
+        var hooks = new WorkerHooks { WindowWritten = (_, _) => { Interlocked.Increment(ref attempts); throw new InvalidOperationException("model failed"); } };
+        using IHost host = folder.CreateHost(hooks, new Dictionary<string, string?> { ["Worker:PollInterval"] = "00:01:00" });
+        await host.StartAsync();
+
+        await WorkerFolder.WaitUntilAsync(() => Volatile.Read(ref attempts) > 0, "the first attempt", 120);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await host.StopAsync();
+
+        Assert.Equal(1, attempts);
+    }
+
+    private static Task Loop(IHost host) => host.Services.GetServices<IHostedService>().OfType<BackgroundService>().Single().ExecuteTask!;
 }
