@@ -151,8 +151,18 @@ public sealed class LabelledDataSet
             // At the start of a field.
             bool quotedField = false;
             field.Clear();
-            if (i < text.Length && text[i] == '"')
+
+            // Spaces may come before an opening quote as after a closing one ("happy, \"a, b.png\""); an unquoted field is
+            // trimmed anyway.
+            int start = i;
+            while (start < text.Length && text[start] is ' ' or '\t')
             {
+                start++;
+            }
+
+            if (start < text.Length && text[start] == '"')
+            {
+                i = start;
                 quotedField = true;
                 int openedOn = line;
                 i++;

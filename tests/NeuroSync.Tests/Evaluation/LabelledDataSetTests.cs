@@ -31,6 +31,14 @@ public class LabelledDataSetTests
     }
 
     [Fact]
+    public void Read_QuotedFieldAfterSpaces_KeepsTheCommaInThePath()
+    {
+        LabelledDataSet set = Read("label, file\nhappy,  \"images/a, b.png\"\n");
+
+        Assert.Equal("images/a, b.png", Assert.Single(set.Items).File);
+    }
+
+    [Fact]
     public void Read_FileWithByteOrderMark_ReadsTheHeader()
     {
         string folder = Directory.CreateTempSubdirectory("neurosync-labels-").FullName;
