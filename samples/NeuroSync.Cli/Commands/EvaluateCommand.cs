@@ -120,7 +120,7 @@ internal static class EvaluateCommand
         // The data set first: a typo in it should not wait for the models to load.
         InputPaths.RequireFile(settings.Data, "Data set");
         LabelledDataSet dataSet = LabelledDataSet.Read(settings.Data);
-        ItemKind kind = settings.Kind is null ? InferKind(dataSet.Items[0]) : Enum.Parse<ItemKind>(settings.Kind, ignoreCase: true);
+        ItemKind kind = settings.Kind is null ? InferKind(dataSet.Items) : Enum.Parse<ItemKind>(settings.Kind, ignoreCase: true);
 
         using EmotionRecognizer recognizer = CommonOptions.CreateRecognizer(settings.Models, settings.Mode);
         cancellationToken.ThrowIfCancellationRequested();
@@ -173,29 +173,33 @@ internal static class EvaluateCommand
         return ExitCodes.Success;
     }
 
-    /// <summary>Infers what a data set's rows name from its first row: a folder, an image or a WAV file.</summary>
-    /// <param name="first">The first row.</param>
+    /// <summary>Infers what a data set's rows name from the first row that tells: an existing folder, an image or a WAV
+    /// file. A missing clip folder tells nothing (it has no extension), so it is counted missing like any other row.</summary>
+    /// <param name="items">The rows.</param>
     /// <returns>The kind.</returns>
-    /// <exception cref="CliUsageException">The row names none of them.</exception>
-    internal static ItemKind InferKind(LabelledItem first)
+    /// <exception cref="CliUsageException">No row names any of them.</exception>
+    internal static ItemKind InferKind(IReadOnlyList<LabelledItem> items)
     {
-        if (Directory.Exists(first.FullPath))
+        foreach (LabelledItem item in items)
         {
-            return ItemKind.Clips;
-        }
+            if (Directory.Exists(item.FullPath))
+            {
+                return ItemKind.Clips;
+            }
 
-        if (InputPaths.IsImage(first.FullPath))
-        {
-            return ItemKind.Faces;
-        }
+            if (InputPaths.IsImage(item.FullPath))
+            {
+                return ItemKind.Faces;
+            }
 
-        if (string.Equals(Path.GetExtension(first.FullPath), ".wav", StringComparison.OrdinalIgnoreCase))
-        {
-            return ItemKind.Speech;
+            if (string.Equals(Path.GetExtension(item.FullPath), ".wav", StringComparison.OrdinalIgnoreCase))
+            {
+                return ItemKind.Speech;
+            }
         }
 
         throw new CliUsageException(
-            $"--kind: expected faces, speech or clips, or a first row naming an image, a .wav file or a folder, found '{first.File}'.");
+            $"--kind: expected faces, speech or clips, or a row naming an image, a .wav file or an existing folder, found none (the first row names '{items[0].File}').");
     }
 
     private static LabelMapping CheckSettings(EvaluationSettings settings)

@@ -231,6 +231,14 @@ public sealed class EvaluateCommandTests : IDisposable
         using var speechReport = JsonDocument.Parse(File.ReadAllText(Path.Combine(_work, "speech.json")));
         Assert.Equal("speech", speechReport.RootElement.GetProperty("kind").GetString());
         Assert.EndsWith("video: no frames", speechReport.RootElement.GetProperty("rows")[0].GetProperty("mask").GetString(), StringComparison.Ordinal);
+
+        // A missing clip folder first (no extension, so it tells nothing): the next row tells, and the missing one is counted.
+        string missingFirst = WriteSet("file,label", "clip0,sad", "clip1,happy");
+        (code, _, error) = Run("evaluate", "--models", LiteModels, "--data", missingFirst, "--json", Path.Combine(_work, "missing-first.json"));
+        Assert.True(code == ExitCodes.Success, error);
+        Assert.Contains("clip0", error, StringComparison.Ordinal);
+        using var missingReport = JsonDocument.Parse(File.ReadAllText(Path.Combine(_work, "missing-first.json")));
+        Assert.Equal("clips", missingReport.RootElement.GetProperty("kind").GetString());
     }
 
     [Fact]
@@ -244,7 +252,7 @@ public sealed class EvaluateCommandTests : IDisposable
         AssertFails(ExitCodes.UsageError, "--map: Label mapping 'calm': expected <gold>=<label>", "--data", FacesSet, "--map", "calm");
         AssertFails(ExitCodes.UsageError, "--parallel: expected at least 1, found 0", "--data", FacesSet, "--parallel", "0");
         AssertFails(ExitCodes.UsageError, "Argument 'videos' not recognized", "--data", FacesSet, "--kind", "videos");
-        AssertFails(ExitCodes.UsageError, "--kind: expected faces, speech or clips, or a first row naming an image, a .wav file or a folder, found 'a.mp3'", "--data", noKind);
+        AssertFails(ExitCodes.UsageError, "--kind: expected faces, speech or clips, or a row naming an image, a .wav file or an existing folder, found none (the first row names 'a.mp3')", "--data", noKind);
         AssertFails(ExitCodes.InputError, "expected a header row with 'file' and 'label' columns, found 'path', 'emotion'", "--data", noLabelColumn);
         AssertFails(
             ExitCodes.InputError,
