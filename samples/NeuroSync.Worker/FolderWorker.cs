@@ -163,7 +163,9 @@ internal sealed partial class FolderWorker : BackgroundService
                 }
 
                 // Holding the claim, any temporary result of this video is a killed worker's: delete it.
-                foreach (string orphan in Directory.EnumerateFiles(folder, Path.GetFileName(ResultOf(video)) + ".*" + TempSuffix))
+                // Matched by prefix, not as a search pattern: a video named with '*' or '?' must not reach other videos' files.
+                string prefix = ResultOf(video) + ".";
+                foreach (string orphan in Directory.EnumerateFiles(folder, "*" + TempSuffix).Where(f => f.StartsWith(prefix, StringComparison.Ordinal)))
                 {
                     File.Delete(orphan);
                 }

@@ -4,8 +4,10 @@ using NeuroSync.Onnx;
 
 namespace NeuroSync.DependencyInjection;
 
-/// <summary>Checks <see cref="NeuroSyncOptions"/> at start-up, including that the model folder loads, so a host with a
-/// wrong setting fails before serving anything. Messages name the setting by its configuration key.</summary>
+/// <summary>Checks <see cref="NeuroSyncOptions"/> at start-up, including that the model folder's manifest is valid and
+/// names files that exist, so a host with a wrong setting fails before serving anything; the ONNX files themselves are
+/// opened (and a corrupt one reported) when the recognizer is first resolved. Messages name the setting by its
+/// configuration key.</summary>
 internal sealed class NeuroSyncOptionsValidator : IValidateOptions<NeuroSyncOptions>
 {
     public ValidateOptionsResult Validate(string? name, NeuroSyncOptions options)
