@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using NeuroSync.Audio;
 using NeuroSync.Cli;
 using NeuroSync.Cli.Output;
@@ -19,17 +21,28 @@ internal sealed class VideoTimeline
     private readonly EmotionRecognizer _recognizer;
     private readonly WorkerOptions _options;
     private readonly WorkerHooks _hooks;
+    private readonly TimeSpan _window;
 
     /// <summary>Creates the runner.</summary>
     /// <param name="recognizer">The recognizer (the one <c>AddNeuroSync</c> registers, or a decorator of it).</param>
     /// <param name="options">The hop, window, mode and rate.</param>
     /// <param name="hooks">Test hooks.</param>
+    /// <exception cref="OptionsValidationException">The hop is longer than the window (by default the model set's clip length).</exception>
     public VideoTimeline(IEmotionRecognizer recognizer, WorkerOptions options, WorkerHooks hooks)
     {
         _recognizer = recognizer.GetService(typeof(EmotionRecognizer)) as EmotionRecognizer
             ?? throw new NotSupportedException($"{recognizer.GetType().Name}: the worker streams, and needs an EmotionRecognizer behind the recognizer.");
         _options = options;
         _hooks = hooks;
+        _window = _options.Window is { } w ? TimeSpan.FromSeconds(w) : ClipLength();
+        if (_window < TimeSpan.FromSeconds(_options.Hop))
+        {
+            // Found when the worker is made, at host start: the options validator does not know the model set's clip
+            // length, and later every video would be set aside with this error.
+            throw new OptionsValidationException(Options.DefaultName, typeof(WorkerOptions), [string.Create(
+                CultureInfo.InvariantCulture,
+                $"Worker:Hop {_options.Hop}: expected at most the window ({_window.TotalSeconds} s, the model set's clip length), found more; set Worker:Window too.")]);
+        }
     }
 
     /// <summary>Writes the timeline of a video.</summary>
@@ -43,12 +56,7 @@ internal sealed class VideoTimeline
         string ffmpeg = VideoExtraction.RequireFfmpeg(video);
         MediaProbe probe = await MediaProbe.RunAsync(ffmpeg, video, cancellationToken).ConfigureAwait(false);
         TimeSpan hop = TimeSpan.FromSeconds(_options.Hop);
-        TimeSpan window = _options.Window is { } w ? TimeSpan.FromSeconds(w) : ClipLength();
-        if (window < hop)
-        {
-            throw new InvalidOperationException($"Worker:Hop {_options.Hop}: expected at most the window ({window.TotalSeconds} s, the model set's clip length), found more; set Worker:Window too.");
-        }
-
+        TimeSpan window = _window;
         RecognitionMode? mode = _options.Mode is { } m ? Enum.Parse<RecognitionMode>(m, ignoreCase: true) : null;
         var streamOptions = new StreamOptions
         {

@@ -331,5 +331,16 @@ public sealed class FolderWorkerTests
         Assert.Equal(1, attempts);
     }
 
+    [Fact]
+    public async Task HopLongerThanTheModelSetsClipLength_IsRefusedAtStart()
+    {
+        using var folder = new WorkerFolder(seconds: 1);
+        using IHost host = folder.CreateHost(new WorkerHooks(), new Dictionary<string, string?> { ["Worker:Window"] = null, ["Worker:Hop"] = "50" });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("Worker:Hop 50: expected at most the window (7 s, the model set's clip length)", error.Message, StringComparison.Ordinal);
+    }
+
     private static Task Loop(IHost host) => host.Services.GetServices<IHostedService>().OfType<BackgroundService>().Single().ExecuteTask!;
 }
