@@ -9,10 +9,9 @@ namespace NeuroSync.Tests.Streaming;
 /// judge, readers that miss many updates, disposal during a flush.</summary>
 public sealed class EmotionStreamSessionEdgeTests
 {
-    private const int Rate = 16000;
+    private const int Rate = EmotionStreamSessionTests.Rate;
 
-    // A hang guard for the waits below, not a speed requirement: only a stream that never ends reaches it.
-    private static readonly TimeSpan Hang = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Hang = EmotionStreamSessionTests.Hang;
 
     [Fact]
     public async Task FrameClockJumpingHoursAhead_PassesOverTheEmptyWindows()

@@ -11,10 +11,10 @@ namespace NeuroSync.Tests.Streaming;
 /// reader limits, tracks, utterances, disposal.</summary>
 public sealed class EmotionStreamSessionTests
 {
-    private const int Rate = 16000;
+    internal const int Rate = 16000;
 
     // A hang guard for the waits below, not a speed requirement: only a stream that never ends reaches it.
-    private static readonly TimeSpan Hang = TimeSpan.FromSeconds(60);
+    internal static readonly TimeSpan Hang = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task Complete_JudgesWhatIsLeft_InAFinalUpdate_AndRefusesMoreInput()
