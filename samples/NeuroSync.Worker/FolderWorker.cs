@@ -261,8 +261,9 @@ internal sealed partial class FolderWorker : BackgroundService
                 {
                     claim.Beat();
                 }
-                catch (IOException ex)
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
+                    // A denied write must not end the heartbeat either: a claim left to go stale is taken by another worker.
                     LogHeartbeatFailed(claim.Path, ex.Message);
                 }
             }

@@ -8,8 +8,7 @@ namespace NeuroSync.Models;
     ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
     AllowTrailingCommas = true,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    // A section or list written as null ("fusion": null) fails as a JSON error naming its path, instead of passing as a
-    // present required member and failing later with a null reference.
+    // Nulls are refused before deserialization (ModelSet.Load names the path); this keeps the rule for any other reader.
     RespectNullableAnnotations = true)]
 [JsonSerializable(typeof(ModelManifest))]
 internal sealed partial class ModelManifestJsonContext : JsonSerializerContext;

@@ -96,8 +96,18 @@ internal sealed class ModelSet
         ModelManifest manifest;
         try
         {
-            using var stream = File.OpenRead(manifestPath);
-            manifest = JsonSerializer.Deserialize(stream, ModelManifestJsonContext.Default.ModelManifest)
+            byte[] json = File.ReadAllBytes(manifestPath);
+            using (JsonDocument document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }))
+            {
+                // Every field has a default or is required, so null is never meant; the serializer would take it for some
+                // fields (those with defaults) and leave a null where the code expects a value.
+                if (FindNull(document.RootElement, "$") is { } at)
+                {
+                    throw new ModelMismatchException($"Manifest '{manifestPath}' {at}: expected a value, found null; leave the field out to take its default.");
+                }
+            }
+
+            manifest = JsonSerializer.Deserialize(json, ModelManifestJsonContext.Default.ModelManifest)
                 ?? throw new ModelMismatchException($"Manifest '{manifestPath}': expected a JSON object, found null.");
         }
         catch (JsonException ex)
@@ -123,6 +133,39 @@ internal sealed class ModelSet
     /// <summary>Gets the path of a model file the caller needs, or fails naming what the set lacks.</summary>
     internal string Require(string? path, string what) =>
         path ?? throw new ModelMismatchException($"Model set '{Manifest.Name}' ({Directory}): expected {what}, found none in its {ModelManifest.FileName}.");
+
+    /// <summary>The JSON path of the first null in a document, or <see langword="null"/> when it has none.</summary>
+    private static string? FindNull(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Null:
+                return path;
+            case JsonValueKind.Object:
+                foreach (JsonProperty property in element.EnumerateObject())
+                {
+                    if (FindNull(property.Value, $"{path}.{property.Name}") is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                break;
+            case JsonValueKind.Array:
+                int index = 0;
+                foreach (JsonElement item in element.EnumerateArray())
+                {
+                    if (FindNull(item, $"{path}[{index++}]") is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                break;
+        }
+
+        return null;
+    }
 
     private static ModelManifest Validate(ModelManifest m, string path)
     {

@@ -84,13 +84,16 @@ public sealed class ModelSetTests : IDisposable
     [InlineData("fusion")]
     [InlineData("audio")]
     [InlineData("audio.model.inputShape")]
-    public void Load_SectionWrittenAsNull_NamesIt(string path)
+    [InlineData("video.mean")]
+    [InlineData("video.faceCrop")]
+    [InlineData("postprocessing.silenceOverrideLabels")]
+    public void Load_FieldWrittenAsNull_NamesIt(string path)
     {
         _copy.EditManifest(path, null);
 
         var ex = Assert.Throws<ModelMismatchException>(() => ModelSetLoader.Load(_copy.Path));
 
-        Assert.True(ex.Message.Contains($"found an error at $.{path}", StringComparison.Ordinal), ex.Message);
+        Assert.True(ex.Message.Contains($"$.{path}: expected a value, found null; leave the field out", StringComparison.Ordinal), ex.Message);
     }
 
     [Fact]
