@@ -56,12 +56,11 @@ internal sealed class VideoTimeline
         string ffmpeg = VideoExtraction.RequireFfmpeg(video);
         MediaProbe probe = await MediaProbe.RunAsync(ffmpeg, video, cancellationToken).ConfigureAwait(false);
         TimeSpan hop = TimeSpan.FromSeconds(_options.Hop);
-        TimeSpan window = _window;
         RecognitionMode? mode = _options.Mode is { } m ? Enum.Parse<RecognitionMode>(m, ignoreCase: true) : null;
         var streamOptions = new StreamOptions
         {
             Hop = hop,
-            Window = window,
+            Window = _window,
             Mode = mode,
             MaxBacklog = MaxBacklog,
             MaxPendingUpdates = 1000,
@@ -73,7 +72,7 @@ internal sealed class VideoTimeline
 
         await using ITimelineFrames? frames = probe.HasVideo ? VideoFrames.Start(ffmpeg, Path.GetFullPath(video), _options.Fps) : null;
         await using ITimelineAudio? audio = probe.HasAudio ? PipeAudio.Start(ffmpeg, Path.GetFullPath(video)) : null;
-        var feeder = new StreamFeeder(window + (hop * (streamOptions.MaxPendingUpdates / 2)));
+        var feeder = new StreamFeeder(_window + (hop * (streamOptions.MaxPendingUpdates / 2)));
         int dropped;
         await using (EmotionStreamSession session = _recognizer.OpenStream(streamOptions))
         {
@@ -112,7 +111,7 @@ internal sealed class VideoTimeline
             dropped = session.DroppedFrames;
         }
 
-        TimelineSummaryReport summary = rows.Summarise(name, metadata?.ModelSetName ?? "?", (mode ?? metadata?.Mode ?? RecognitionMode.Robust).ToString().ToLowerInvariant(), hop, window, complete: true, dropped);
+        TimelineSummaryReport summary = rows.Summarise(name, metadata?.ModelSetName ?? "?", (mode ?? metadata?.Mode ?? RecognitionMode.Robust).ToString().ToLowerInvariant(), hop, _window, complete: true, dropped);
         await output.WriteLineAsync(JsonSerializer.Serialize(summary, CliJsonContext.Default.TimelineSummaryReport).AsMemory(), cancellationToken).ConfigureAwait(false);
         return summary;
     }

@@ -42,7 +42,7 @@ public sealed class EmotionStreamSessionEdgeTests
         using EmotionRecognizer recognizer = parts.Recognizer();
         await using EmotionStreamSession session = recognizer.OpenStream();
         Task<List<EmotionUpdate>> reading = EmotionStreamSessionTests.ReadAllAsync(session);
-        Task<List<StreamFace>> readingFaces = ReadFacesAsync(session);
+        Task<List<StreamFace>> readingFaces = session.ReadFacesAsync().ToListAsync().AsTask();
 
         await session.WriteAudioAsync(EmotionStreamSessionTests.Tone(2), Rate);
         await session.FlushAsync();
@@ -181,21 +181,10 @@ public sealed class EmotionStreamSessionEdgeTests
         session.Complete();
 
         Assert.Empty(await EmotionStreamSessionTests.ReadAllAsync(session).WaitAsync(Hang));
-        Assert.Empty(await ReadFacesAsync(session).WaitAsync(Hang));
+        Assert.Empty(await session.ReadFacesAsync().ToListAsync().AsTask().WaitAsync(Hang));
     }
 
     private static Image<Rgb24> Frame() => new(32, 24, new Rgb24(120, 110, 100));
-
-    private static async Task<List<StreamFace>> ReadFacesAsync(EmotionStreamSession session)
-    {
-        var faces = new List<StreamFace>();
-        await foreach (StreamFace face in session.ReadFacesAsync())
-        {
-            faces.Add(face);
-        }
-
-        return faces;
-    }
 
     /// <summary>Speech wherever the mean absolute sample exceeds 0.05: the test tone is speech, digital silence is not.</summary>
     private sealed class LoudnessVoiceActivity : IVoiceActivityDetector

@@ -430,16 +430,7 @@ public sealed class EmotionStreamSessionTests
         return samples;
     }
 
-    internal static async Task<List<EmotionUpdate>> ReadAllAsync(EmotionStreamSession session)
-    {
-        var updates = new List<EmotionUpdate>();
-        await foreach (EmotionUpdate update in session.ReadUpdatesAsync())
-        {
-            updates.Add(update);
-        }
-
-        return updates;
-    }
+    internal static Task<List<EmotionUpdate>> ReadAllAsync(EmotionStreamSession session) => session.ReadUpdatesAsync().ToListAsync().AsTask();
 
     private sealed class NoRecognizerBehind : IEmotionRecognizer
     {
