@@ -1,7 +1,8 @@
 #!/bin/sh
 # Builds models/lite/ from pinned npm packages (never at run or test time; the results are committed):
 #   @vladmandic/human 3.3.6 (MIT)  models/emotion.json|.bin   -> emotion_fer.onnx  (via tfjs_to_onnx.py)
-#                                  models/blazeface.json|.bin -> blazeface.onnx
+#                                  models/blazeface.json|.bin -> blazeface.onnx  (its input size then freed by
+#                                  free_input_size.py, so it runs at 256 and at 128)
 #   @ricky0123/vad-web 0.0.31      dist/silero_vad_v5.onnx    -> tests/NeuroSync.Tests/TestData/Lite/silero_vad_v5.onnx
 #                                  (copied as is, the reference; the model is MIT) -> silero_vad_v5_sequence.onnx
 #                                  (via silero_sequence.py: the same network, every window of a signal in one run)
@@ -37,7 +38,8 @@ cd "$ROOT"
 
 OUT=models/lite
 /usr/bin/python3 tools/lite/tfjs_to_onnx.py "$WORK/human/package/models/emotion.json" "$OUT/emotion_fer.onnx"
-/usr/bin/python3 tools/lite/tfjs_to_onnx.py "$WORK/human/package/models/blazeface.json" "$OUT/blazeface.onnx"
+/usr/bin/python3 tools/lite/tfjs_to_onnx.py "$WORK/human/package/models/blazeface.json" "$WORK/blazeface_256.onnx"
+/usr/bin/python3 tools/lite/free_input_size.py "$WORK/blazeface_256.onnx" "$OUT/blazeface.onnx"
 cp "$WORK/vad/package/dist/silero_vad_v5.onnx" tests/NeuroSync.Tests/TestData/Lite/silero_vad_v5.onnx
 /usr/bin/python3 tools/lite/silero_sequence.py tests/NeuroSync.Tests/TestData/Lite/silero_vad_v5.onnx "$OUT/silero_vad_v5_sequence.onnx"
 /usr/bin/python3 tools/lite/faceapi_expression_to_onnx.py "$WORK/faceapi/package/model/face_expression_model-weights_manifest.json" "$OUT/face_expression.onnx"

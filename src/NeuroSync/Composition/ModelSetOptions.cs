@@ -72,6 +72,7 @@ internal static class ModelSetOptions
         options.CloseUpMinFaceFraction = detector.CloseUpMinFaceFraction ?? options.CloseUpMinFaceFraction;
         options.TileZoom = detector.TileZoom ?? options.TileZoom;
         options.RefineFaceFraction = detector.RefineFaceFraction ?? options.RefineFaceFraction;
+        options.QuickSearchSize = detector.QuickSearchSize ?? options.QuickSearchSize;
         return options;
     }
 

@@ -212,6 +212,9 @@ internal sealed class FaceDetectorManifest
     /// face for a finer box. Absent: the default of <c>BlazeFaceDetectorOptions.RefineFaceFraction</c>.</summary>
     public float? RefineFaceFraction { get; init; }
 
+    /// <summary>Gets the input side of BlazeFace's quick first search (a model with a free input size). Absent: the default of <c>BlazeFaceDetectorOptions.QuickSearchSize</c>.</summary>
+    public int? QuickSearchSize { get; init; }
+
     /// <summary>Gets the Haar scale factor. Absent: the default of <c>HaarDetectorOptions.ScaleFactor</c>.</summary>
     public double? ScaleFactor { get; init; }
 

@@ -10,14 +10,17 @@ namespace NeuroSync.Vision;
 /// Finds faces with MediaPipe's BlazeFace network (ONNX), decoded as the <c>@vladmandic/human</c> library does: the frame
 /// is centred on a black square (human's <c>square</c> option; stretching it instead widens every box), resized to the
 /// network's input with TensorFlow's bilinear resize and scaled to [-1, 1]; each of the 896
-/// anchors (strides S/16 and S/8 with 2 and 6 anchors per cell) gives a score logit and a box offset; boxes whose sigmoid
-/// score exceeds <see cref="BlazeFaceDetectorOptions.MinConfidence"/> go through plain greedy non-max suppression.
+/// anchors (strides 16 and 32 input pixels with 2 and 6 anchors per cell, 896 at 256 pixels) gives a score logit and a box
+/// offset; boxes whose sigmoid score exceeds <see cref="BlazeFaceDetectorOptions.MinConfidence"/> go through plain greedy
+/// non-max suppression. With <see cref="BlazeFaceDetectorOptions.QuickSearchSize"/> and a model whose input size is free, a
+/// cheaper search at that size comes first (see there).
 /// Faster than <see cref="HaarFaceDetector"/> (one small network run instead of a cascade over a pyramid) and robust to
 /// tilt, lighting and expression.
 /// </summary>
 /// <remarks>Thread-safe: each call works in pooled buffers; the session is shared. Owns the session; dispose it when done.
-/// The model's outputs are found by shape (<c>[1, 512, 1]</c>, <c>[1, 384, 1]</c> scores, <c>[1, 512, 16]</c>,
-/// <c>[1, 384, 16]</c> offsets), so any export with that interface works.</remarks>
+/// The model's outputs are found by the shapes of one run at load (at 256 pixels: <c>[1, 512, 1]</c>, <c>[1, 384, 1]</c>
+/// scores, <c>[1, 512, 16]</c>, <c>[1, 384, 16]</c> offsets), so any export with that interface works, its input size fixed
+/// (<c>[1, S, S, 3]</c>) or free (<c>[1, size, size, 3]</c>, run at 256).</remarks>
 public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
 {
     private const int Regressors = 16;
@@ -26,13 +29,19 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
     // development set's faces of 70 to 120 px zoom 4 scored 0.543, zoom 3 0.531 and zoom 5 0.536.
     private const int RefineZoom = 4;
 
+    // The quick search's refining square, in face sizes: the face is a third of the 128-pixel input. On the development set
+    // zoom 3 and zoom 2 scored alike (0.574 and 0.573 on faces of 120 to 220 px in frames); without refining, 0.565.
+    private const int QuickRefineZoom = 3;
+
+    // The side a free-size model runs at: the one BlazeFace's 'back' model was trained for.
+    private const int FreeModelInputSize = 256;
+
     private readonly OnnxModel _model;
     private readonly BlazeFaceDetectorOptions _options;
     private readonly string[] _inputNames;
-    private readonly string[] _outputNames; // scores then offsets, the stride-S/16 head first
-    private readonly int[] _headRows;
-    private readonly float[] _anchors; // x, y per anchor, in input pixels
-    private readonly long[] _inputShape;
+    private readonly string[] _outputNames; // scores then offsets, the stride-16 head first
+    private readonly Scale _full;
+    private readonly Scale? _quick;
 
     /// <summary>Opens a BlazeFace model and checks its interface.</summary>
     /// <param name="modelPath">The ONNX file (<c>blazeface.onnx</c> of the lite model set).</param>
@@ -53,10 +62,23 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
         _model = new OnnxModel(modelPath, [], [], OnnxRuntimeOptions.ValidatedCopy(onnxOptions));
         try
         {
-            (_inputNames, InputSize) = FindInput(_model);
-            _anchors = Anchors(InputSize);
-            (_outputNames, _headRows) = FindOutputs(_model, InputSize);
-            _inputShape = [1, InputSize, InputSize, 3];
+            (_inputNames, int fixedSize) = FindInput(_model);
+            InputSize = fixedSize > 0 ? fixedSize : FreeModelInputSize;
+            if (_options.QuickSearchSize > 0 && fixedSize > 0)
+            {
+                throw new ModelMismatchException(
+                    $"Model '{Path.GetFileName(modelPath)}': BlazeFaceDetectorOptions.QuickSearchSize {_options.QuickSearchSize} needs a model whose input size is free "
+                    + $"([1, size, size, 3]), found a fixed {fixedSize}; free it with tools/lite/free_input_size.py, or set QuickSearchSize to 0.");
+            }
+
+            if (_options.QuickSearchSize >= InputSize)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), _options.QuickSearchSize, $"BlazeFaceDetectorOptions.QuickSearchSize: expected less than the model's {InputSize} pixels, found {_options.QuickSearchSize}.");
+            }
+
+            (_outputNames, int stride) = FindOutputs(_model, _inputNames[0], InputSize);
+            _full = new Scale(InputSize, stride);
+            _quick = _options.QuickSearchSize > 0 ? new Scale(_options.QuickSearchSize, stride) : null;
         }
         catch
         {
@@ -65,7 +87,7 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
         }
     }
 
-    /// <summary>Gets the side of the network's square input, in pixels (256 for the lite set's model).</summary>
+    /// <summary>Gets the side of the network's square input for a full search, in pixels (256 for the lite set's model).</summary>
     public int InputSize { get; }
 
     /// <summary>Gets the execution provider the session uses.</summary>
@@ -76,43 +98,77 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
     {
         ArgumentNullException.ThrowIfNull(image);
         int length = InputSize * InputSize * 3;
-        float[] input = ArrayPool<float>.Shared.Rent(length);
+        float[] buffer = ArrayPool<float>.Shared.Rent(length);
         try
         {
-            List<FaceBox> faces = Detect(image, input.AsMemory(0, length), Letterbox.For(image.Width, image.Height, margin: 0), cancellationToken);
-            if (_options.CloseUpMargin > 0 && (faces.Count == 0 || faces.Exists(f => IsLarger(f, _options.CloseUpFaceFraction, image.Width, image.Height))))
+            Memory<float> input = buffer.AsMemory(0, length);
+            if (_quick is { } quick)
             {
-                // A face that fills the frame (a close-up, a face crop) is larger than the faces the network was trained on:
-                // it misses it, or boxes only its middle. On a wider canvas the face is at a size it knows. Only faces of at least
-                // CloseUpMinFaceFraction count from that search: on the shrunken frame, small patterns can pass for distant faces.
-                List<FaceBox> closeUp = Detect(image, input.AsMemory(0, length), Letterbox.For(image.Width, image.Height, _options.CloseUpMargin), cancellationToken);
-                closeUp.RemoveAll(f => !IsLarger(f, _options.CloseUpMinFaceFraction, image.Width, image.Height));
-                if (closeUp.Count > 0)
+                List<FaceBox> found = WholeFrame(image, quick, input, cancellationToken);
+                if (found.Count > 0)
                 {
-                    faces = closeUp;
+                    RefineAll(image, found, quick, input, cancellationToken);
+                    return found;
                 }
             }
 
+            List<FaceBox> faces = WholeFrame(image, _full, input, cancellationToken);
             if (faces.Count == 0 && _options.TileZoom > 0)
             {
-                faces = DetectInTiles(image, input.AsMemory(0, length), cancellationToken);
+                faces = DetectInTiles(image, input, cancellationToken);
             }
 
             if (_options.RefineFaceFraction > 0)
             {
-                Refine(image, faces, input.AsMemory(0, length), cancellationToken);
+                Refine(image, faces, input, cancellationToken);
             }
 
             return faces;
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(input);
+            ArrayPool<float>.Shared.Return(buffer);
         }
     }
 
     /// <inheritdoc/>
     public void Dispose() => _model.Dispose();
+
+    /// <summary>The search of the whole frame, and of the close-up canvas where it finds no face or a close-up.</summary>
+    private List<FaceBox> WholeFrame(Image<Rgb24> image, Scale scale, Memory<float> input, CancellationToken cancellationToken)
+    {
+        List<FaceBox> faces = Detect(image, scale, input, Letterbox.For(image.Width, image.Height, margin: 0), cancellationToken);
+        if (_options.CloseUpMargin > 0 && (faces.Count == 0 || faces.Exists(f => IsLarger(f, _options.CloseUpFaceFraction, image.Width, image.Height))))
+        {
+            // A face that fills the frame (a close-up, a face crop) is larger than the faces the network was trained on:
+            // it misses it, or boxes only its middle. On a wider canvas the face is at a size it knows. Only faces of at least
+            // CloseUpMinFaceFraction count from that search: on the shrunken frame, small patterns can pass for distant faces.
+            List<FaceBox> closeUp = Detect(image, scale, input, Letterbox.For(image.Width, image.Height, _options.CloseUpMargin), cancellationToken);
+            closeUp.RemoveAll(f => !IsLarger(f, _options.CloseUpMinFaceFraction, image.Width, image.Height));
+            if (closeUp.Count > 0)
+            {
+                faces = closeUp;
+            }
+        }
+
+        return faces;
+    }
+
+    /// <summary>Boxes each face of the quick search again in a square <see cref="QuickRefineZoom"/> times its size: found on
+    /// the 128-pixel input, a face of a fifth of the frame is 26 pixels there, too few for a box the crop can trust. A face
+    /// whose square would hold the whole frame keeps its box: the square would show it no larger.</summary>
+    private void RefineAll(Image<Rgb24> image, List<FaceBox> faces, Scale scale, Memory<float> input, CancellationToken cancellationToken)
+    {
+        int frame = Math.Max(image.Width, image.Height);
+        for (int i = 0; i < faces.Count; i++)
+        {
+            int side = QuickRefineZoom * Math.Max(faces[i].Width, faces[i].Height);
+            if (side < frame)
+            {
+                faces[i] = BestAround(image, faces[i], side, scale, input, cancellationToken);
+            }
+        }
+    }
 
     private bool IsLarger(FaceBox face, float fraction, int width, int height) =>
         Math.Max(face.Width, face.Height) / _options.BoxScale > fraction * Math.Min(width, height);
@@ -128,7 +184,7 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
         {
             foreach (int x in Starts(width, side))
             {
-                found.AddRange(Detect(image, input, Letterbox.ForTile(width, height, x, y, side), cancellationToken));
+                found.AddRange(Detect(image, _full, input, Letterbox.ForTile(width, height, x, y, side), cancellationToken));
             }
         }
 
@@ -161,30 +217,37 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
                 continue;
             }
 
-            int side = RefineZoom * longer;
-            var square = new Letterbox(side, (side / 2) - face.X - (face.Width / 2), (side / 2) - face.Y - (face.Height / 2));
-            FaceBox? best = null;
-            foreach (FaceBox again in Detect(image, input, square, cancellationToken))
-            {
-                if (again.IntersectionOverUnion(face) > 0.3f && (best is null || again.Score > best.Value.Score))
-                {
-                    best = again;
-                }
-            }
-
-            faces[i] = best ?? face;
+            faces[i] = BestAround(image, face, RefineZoom * longer, _full, input, cancellationToken);
         }
     }
 
-    private List<FaceBox> Detect(Image<Rgb24> image, Memory<float> input, Letterbox box, CancellationToken cancellationToken)
+    /// <summary>The best box of a search in a square of the given side centred on the face that overlaps it (IoU above 0.3),
+    /// or the face's own box.</summary>
+    private FaceBox BestAround(Image<Rgb24> image, FaceBox face, int side, Scale scale, Memory<float> input, CancellationToken cancellationToken)
     {
-        BlazeFaceInput.Write(image, box.Side, box.Left, box.Top, InputSize, input.Span);
-        using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input, _inputShape);
-        using var outputs = _model.Run(_inputNames, [value], _outputNames, cancellationToken);
-        return Suppress(Decode(outputs), box);
+        var square = new Letterbox(side, (side / 2) - face.X - (face.Width / 2), (side / 2) - face.Y - (face.Height / 2));
+        FaceBox? best = null;
+        foreach (FaceBox again in Detect(image, scale, input, square, cancellationToken))
+        {
+            if (again.IntersectionOverUnion(face) > 0.3f && (best is null || again.Score > best.Value.Score))
+            {
+                best = again;
+            }
+        }
+
+        return best ?? face;
     }
 
-    private List<Candidate> Decode(IReadOnlyList<OrtValue> outputs)
+    private List<FaceBox> Detect(Image<Rgb24> image, Scale scale, Memory<float> input, Letterbox box, CancellationToken cancellationToken)
+    {
+        Memory<float> slice = input[..(scale.Size * scale.Size * 3)];
+        BlazeFaceInput.Write(image, box.Side, box.Left, box.Top, scale.Size, slice.Span);
+        using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, slice, scale.Shape);
+        using var outputs = _model.Run(_inputNames, [value], _outputNames, cancellationToken);
+        return Suppress(Decode(outputs, scale), box, scale.Size);
+    }
+
+    private List<Candidate> Decode(IReadOnlyList<OrtValue> outputs, Scale scale)
     {
         var candidates = new List<Candidate>();
         float minLogit = MathF.Log(_options.MinConfidence / (1f - _options.MinConfidence)); // sigmoid(x) > c  <=>  x > logit(c)
@@ -193,7 +256,13 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
         {
             ReadOnlySpan<float> scores = outputs[head].GetTensorDataAsSpan<float>();
             ReadOnlySpan<float> offsets = outputs[head + 2].GetTensorDataAsSpan<float>();
-            for (int i = 0; i < _headRows[head]; i++, anchor++)
+            int rows = head == 0 ? scale.FineRows : scale.CoarseRows;
+            if (scores.Length != rows || offsets.Length != rows * Regressors)
+            {
+                throw new ModelMismatchException($"Model '{Path.GetFileName(_model.Path)}' at {scale.Size} px: expected {rows} anchors in head {head}, found {scores.Length} scores and {offsets.Length} offsets.");
+            }
+
+            for (int i = 0; i < rows; i++, anchor++)
             {
                 if (!(scores[i] > minLogit))
                 {
@@ -201,7 +270,7 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
                 }
 
                 ReadOnlySpan<float> o = offsets.Slice(i * Regressors, 4);
-                float cx = o[0] + _anchors[2 * anchor], cy = o[1] + _anchors[(2 * anchor) + 1];
+                float cx = o[0] + scale.Anchors[2 * anchor], cy = o[1] + scale.Anchors[(2 * anchor) + 1];
                 candidates.Add(new Candidate(1f / (1f + MathF.Exp(-scores[i])), cx - (o[2] / 2), cy - (o[3] / 2), cx + (o[2] / 2), cy + (o[3] / 2)));
             }
         }
@@ -210,7 +279,7 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
     }
 
     /// <summary>Greedy non-max suppression, best score first (TensorFlow's <c>nonMaxSuppression</c>), then boxes in frame pixels.</summary>
-    private List<FaceBox> Suppress(List<Candidate> candidates, Letterbox box)
+    private List<FaceBox> Suppress(List<Candidate> candidates, Letterbox box, int inputSize)
     {
         // A stable sort keeps anchor order among equal scores, as TensorFlow's does.
         Candidate[] sorted = [.. candidates.OrderByDescending(c => c.Score)];
@@ -228,7 +297,7 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
             }
         }
 
-        float scale = (float)box.Side / InputSize, half = _options.BoxScale / 2;
+        float scale = (float)box.Side / inputSize, half = _options.BoxScale / 2;
         var faces = new List<FaceBox>(kept.Count);
         foreach (Candidate k in kept)
         {
@@ -259,57 +328,58 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
         return intersection / (areaA + areaB - intersection);
     }
 
-    /// <summary>The human library's <c>generateAnchors</c>: cell centres of strides S/16 (2 per cell) and S/8 (6 per cell), row by row.</summary>
-    private static float[] Anchors(int inputSize)
-    {
-        var anchors = new List<float>();
-        foreach (var (stride, perCell) in new[] { (inputSize / 16, 2), (inputSize / 8, 6) })
-        {
-            int cells = (inputSize + stride - 1) / stride;
-            for (int gy = 0; gy < cells; gy++)
-            {
-                for (int gx = 0; gx < cells; gx++)
-                {
-                    for (int n = 0; n < perCell; n++)
-                    {
-                        anchors.Add(stride * (gx + 0.5f));
-                        anchors.Add(stride * (gy + 0.5f));
-                    }
-                }
-            }
-        }
-
-        return [.. anchors];
-    }
-
-    private static (string[] Names, int Size) FindInput(OnnxModel model)
+    private static (string[] Names, int FixedSize) FindInput(OnnxModel model)
     {
         string file = Path.GetFileName(model.Path);
         if (model.InputMetadata.Count == 1)
         {
             var (name, node) = model.InputMetadata.Single();
             int[] d = node.Dimensions;
-            if (node.ElementDataType == Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float && d is [1 or -1, > 0, > 0, 3] && d[1] == d[2] && d[1] % 16 == 0)
+            if (node.ElementDataType == Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float && d is [1 or -1, _, _, 3] && d[1] == d[2] && (d[1] == -1 || (d[1] > 0 && d[1] % 32 == 0)))
             {
                 return ([name], d[1]);
             }
 
-            throw new ModelMismatchException($"Model '{file}' input '{name}': expected float32 [1, S, S, 3] with S a multiple of 16, found {node.ElementDataType} {TensorShape.Format(d.Select(x => (long)x))}.");
+            throw new ModelMismatchException($"Model '{file}' input '{name}': expected float32 [1, S, S, 3] with S a multiple of 32 or free, found {node.ElementDataType} {TensorShape.Format(d.Select(x => (long)x))}.");
         }
 
         throw new ModelMismatchException($"Model '{file}': expected one input, found [{string.Join(", ", model.InputMetadata.Keys)}].");
     }
 
-    private static (string[] Names, int[] Rows) FindOutputs(OnnxModel model, int inputSize)
+    /// <summary>Runs the model once on a black input and finds its four outputs by their shapes: scores [1, A, 1] and offsets
+    /// [1, A, 16] of a fine head (2 anchors per cell) and a coarse one (6 per cell, half the cells on a side).</summary>
+    /// <returns>The outputs' names, the fine head's first, scores then offsets; and the fine head's stride in input pixels.</returns>
+    private static (string[] Names, int Stride) FindOutputs(OnnxModel model, string inputName, int inputSize)
     {
-        // Strides S/16 and S/8 make 16x16 and 8x8 grids whatever S is.
-        const int fine = 16 * 16 * 2, coarse = 8 * 8 * 6;
-        string Find(int rows, int columns) =>
-            model.OutputMetadata.FirstOrDefault(o => o.Value.Dimensions is [1 or -1, var r, var c] && r == rows && c == columns).Key
-            ?? throw new ModelMismatchException(
-                $"Model '{Path.GetFileName(model.Path)}': expected an output of shape [1, {rows}, {columns}] (BlazeFace at {inputSize} px), found "
-                + string.Join(", ", model.OutputMetadata.Select(o => $"{o.Key} {TensorShape.Format(o.Value.Dimensions.Select(x => (long)x))}")) + ".");
-        return ([Find(fine, 1), Find(coarse, 1), Find(fine, Regressors), Find(coarse, Regressors)], [fine, coarse]);
+        var outputNames = model.OutputMetadata.Keys.ToArray();
+        var shapes = new Dictionary<string, long[]>();
+        try
+        {
+            using var value = OrtValue.CreateTensorValueFromMemory(new float[inputSize * inputSize * 3], [1, inputSize, inputSize, 3]);
+            using var outputs = model.Run([inputName], [value], outputNames, CancellationToken.None);
+            for (int i = 0; i < outputNames.Length; i++)
+            {
+                shapes[outputNames[i]] = outputs[i].GetTensorTypeAndShape().Shape;
+            }
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelMismatchException($"Model '{Path.GetFileName(model.Path)}': expected it to run on a [1, {inputSize}, {inputSize}, 3] input, found an error: {e.Message}", e);
+        }
+
+        for (int cells = inputSize / 8; cells >= 2; cells /= 2)
+        {
+            int fine = cells * cells * 2, coarse = cells * cells / 4 * 6;
+            string? Find(int rows, int columns) => shapes.FirstOrDefault(o => o.Value is [1, var r, var c] && r == rows && c == columns).Key;
+            if (Find(fine, 1) is { } fineScores && Find(coarse, 1) is { } coarseScores && Find(fine, Regressors) is { } fineOffsets && Find(coarse, Regressors) is { } coarseOffsets)
+            {
+                return ([fineScores, coarseScores, fineOffsets, coarseOffsets], inputSize / cells);
+            }
+        }
+
+        throw new ModelMismatchException(
+            $"Model '{Path.GetFileName(model.Path)}': expected outputs of shapes [1, 2C², 1], [1, 1.5C², 1], [1, 2C², 16], [1, 1.5C², 16] (BlazeFace; C = 16 at {inputSize} px), found "
+            + string.Join(", ", shapes.Select(o => $"{o.Key} {TensorShape.Format(o.Value)}")) + ".");
     }
 
     /// <summary>Where the frame sits on the square the network sees: side max(width, height), widened by a black margin of
@@ -330,4 +400,45 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
     }
 
     private readonly record struct Candidate(float Score, float X0, float Y0, float X1, float Y1);
+
+    /// <summary>One input size the network runs at: its anchors (the human library's <c>generateAnchors</c>: cell centres of
+    /// the fine head, 2 per cell, then of the coarse head at twice the stride, 6 per cell, row by row; x, y in input pixels).</summary>
+    private sealed class Scale
+    {
+        public Scale(int size, int stride)
+        {
+            Size = size;
+            Shape = [1, size, size, 3];
+            var anchors = new List<float>();
+            foreach (var (step, perCell) in new[] { (stride, 2), (2 * stride, 6) })
+            {
+                int cells = size / step;
+                for (int gy = 0; gy < cells; gy++)
+                {
+                    for (int gx = 0; gx < cells; gx++)
+                    {
+                        for (int n = 0; n < perCell; n++)
+                        {
+                            anchors.Add(step * (gx + 0.5f));
+                            anchors.Add(step * (gy + 0.5f));
+                        }
+                    }
+                }
+            }
+
+            Anchors = [.. anchors];
+            FineRows = (size / stride) * (size / stride) * 2;
+            CoarseRows = (size / stride / 2) * (size / stride / 2) * 6;
+        }
+
+        public int Size { get; }
+
+        public long[] Shape { get; }
+
+        public float[] Anchors { get; }
+
+        public int FineRows { get; }
+
+        public int CoarseRows { get; }
+    }
 }

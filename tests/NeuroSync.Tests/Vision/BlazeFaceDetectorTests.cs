@@ -152,6 +152,64 @@ public sealed class BlazeFaceDetectorTests(BlazeFaceDetectorTests.Detector blaze
         Assert.Contains("TileZoom", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(Photos))]
+    public void DetectFaces_QuickSearch_BoxesTheCommittedPhotosAsTheFullSearchDoes(string file)
+    {
+        using var image = Image.Load<Rgb24>(TestFiles.Path("Images", file));
+        using var quick = new BlazeFaceDetector(LiteModels.File("blazeface.onnx"), new BlazeFaceDetectorOptions { QuickSearchSize = 128 });
+
+        IReadOnlyList<FaceBox> full = blazeFace.Instance.DetectFaces(image);
+        IReadOnlyList<FaceBox> found = quick.DetectFaces(image);
+
+        output.WriteLine($"{file}: full [{string.Join("; ", full)}]\n  quick [{string.Join("; ", found)}]");
+        // The largest face (the one whose expression is read) is always found; a far face beside a near one is not (the
+        // two-face photo's 39 px face is 8 px on the 128-pixel input), as QuickSearchSize's documentation says.
+        if (full.Count > 0)
+        {
+            FaceBox largest = full.MaxBy(f => f.Area);
+            Assert.Contains(found, q => q.IntersectionOverUnion(largest) >= Tolerances.DetectorAgreementIoU);
+        }
+
+        Assert.All(found, q => Assert.Contains(full, f => f.IntersectionOverUnion(q) >= Tolerances.DetectorAgreementIoU));
+        Assert.Equal(file == "two_faces_640x480.png" ? 1 : full.Count, found.Count);
+    }
+
+    [Fact]
+    public void DetectFaces_QuickSearchFindsNothing_GivesWhatTheFullSearchesGive()
+    {
+        using Image<Rgb24> frame = SmallFaceFrame(out _);
+        var options = new BlazeFaceDetectorOptions { TileZoom = 2f, RefineFaceFraction = 0.15f };
+        using var full = new BlazeFaceDetector(LiteModels.File("blazeface.onnx"), options);
+        options.QuickSearchSize = 128;
+        using var quick = new BlazeFaceDetector(LiteModels.File("blazeface.onnx"), options);
+
+        IReadOnlyList<FaceBox> expected = full.DetectFaces(frame);
+
+        Assert.Single(expected); // found by the tiles, so the quick search at 128 (a 4 px face) is not what found it
+        Assert.Equal(expected, quick.DetectFaces(frame)); // tolerance: exact (the same searches after an empty quick one)
+    }
+
+    [Theory]
+    [InlineData(-32)]
+    [InlineData(32)]
+    [InlineData(100)]
+    public void Options_QuickSearchSizeOutOfRange_FailsNamingIt(int size)
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new BlazeFaceDetectorOptions { QuickSearchSize = size }.Validate());
+
+        Assert.Contains("QuickSearchSize", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_QuickSearchNotSmallerThanTheModel_FailsNamingIt()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new BlazeFaceDetector(LiteModels.File("blazeface.onnx"), new BlazeFaceDetectorOptions { QuickSearchSize = 256 }));
+
+        Assert.Contains("QuickSearchSize", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("256", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Create_NotABlazeFaceModel_FailsNamingTheExpectedShape()
     {
