@@ -9,11 +9,11 @@ namespace NeuroSync.Vision;
 /// <summary>
 /// Finds faces with MediaPipe's BlazeFace network (ONNX), decoded as the <c>@vladmandic/human</c> library does: the frame
 /// is centred on a black square (human's <c>square</c> option; stretching it instead widens every box), resized to the
-/// network's input with TensorFlow's bilinear resize and scaled to [-1, 1]; each of the 896
-/// anchors (strides 16 and 32 input pixels with 2 and 6 anchors per cell, 896 at 256 pixels) gives a score logit and a box
-/// offset; boxes whose sigmoid score exceeds <see cref="BlazeFaceDetectorOptions.MinConfidence"/> go through plain greedy
-/// non-max suppression. With <see cref="BlazeFaceDetectorOptions.QuickSearchSize"/> and a model whose input size is free, a
-/// cheaper search at that size comes first (see there).
+/// network's input with TensorFlow's bilinear resize and scaled to [-1, 1]; each anchor (strides 16 and 32 input pixels
+/// with 2 and 6 anchors per cell, 896 at 256 pixels) gives a score logit and a box offset; boxes whose sigmoid score
+/// exceeds <see cref="BlazeFaceDetectorOptions.MinConfidence"/> go through plain greedy non-max suppression. With
+/// <see cref="BlazeFaceDetectorOptions.QuickSearchSize"/> and a model whose input size is free, a cheaper search at that
+/// size comes first (see there).
 /// Faster than <see cref="HaarFaceDetector"/> (one small network run instead of a cascade over a pyramid) and robust to
 /// tilt, lighting and expression.
 /// </summary>
@@ -47,7 +47,8 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
     /// <param name="modelPath">The ONNX file (<c>blazeface.onnx</c> of the lite model set).</param>
     /// <param name="options">Settings, copied; the human library's when <see langword="null"/>.</param>
     /// <param name="onnxOptions">Session settings; defaults when <see langword="null"/>.</param>
-    /// <exception cref="ModelMismatchException">The file is missing, not loadable, or not BlazeFace's interface.</exception>
+    /// <exception cref="ModelMismatchException">The file is missing, not loadable, or not BlazeFace's interface; or
+    /// <see cref="BlazeFaceDetectorOptions.QuickSearchSize"/> is set for a model whose input size is fixed.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
     public BlazeFaceDetector(string modelPath, BlazeFaceDetectorOptions? options = null, OnnxRuntimeOptions? onnxOptions = null)
     {
