@@ -257,7 +257,7 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
         {
             ReadOnlySpan<float> scores = outputs[head].GetTensorDataAsSpan<float>();
             ReadOnlySpan<float> offsets = outputs[head + 2].GetTensorDataAsSpan<float>();
-            int rows = head == 0 ? scale.FineRows : scale.CoarseRows;
+            int rows = scale.HeadRows[head];
             if (scores.Length != rows || offsets.Length != rows * Regressors)
             {
                 throw new ModelMismatchException($"Model '{Path.GetFileName(_model.Path)}' at {scale.Size} px: expected {rows} anchors in head {head}, found {scores.Length} scores and {offsets.Length} offsets.");
@@ -411,9 +411,13 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
             Size = size;
             Shape = [1, size, size, 3];
             var anchors = new List<float>();
-            foreach (var (step, perCell) in new[] { (stride, 2), (2 * stride, 6) })
+            var heads = new[] { (Step: stride, PerCell: 2), (Step: 2 * stride, PerCell: 6) };
+            HeadRows = new int[heads.Length];
+            for (int head = 0; head < heads.Length; head++)
             {
+                var (step, perCell) = heads[head];
                 int cells = size / step;
+                HeadRows[head] = cells * cells * perCell;
                 for (int gy = 0; gy < cells; gy++)
                 {
                     for (int gx = 0; gx < cells; gx++)
@@ -428,8 +432,6 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
             }
 
             Anchors = [.. anchors];
-            FineRows = (size / stride) * (size / stride) * 2;
-            CoarseRows = (size / stride / 2) * (size / stride / 2) * 6;
         }
 
         public int Size { get; }
@@ -438,8 +440,7 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
 
         public float[] Anchors { get; }
 
-        public int FineRows { get; }
-
-        public int CoarseRows { get; }
+        /// <summary>Gets the anchors of each head, the fine head's first.</summary>
+        public int[] HeadRows { get; }
     }
 }
