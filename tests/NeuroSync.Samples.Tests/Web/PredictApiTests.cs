@@ -214,20 +214,31 @@ public sealed class PredictApiTests(WebAppHost host) : IClassFixture<WebAppHost>
         try
         {
             using HttpClient client = one.CreateClient();
-            // The first clip holds the only permit while its body is held back half-way.
-            var held = new HeldContent(File.ReadAllBytes(Assets.SpeechWav));
-            Task<HttpResponseMessage> first = client.PostAsync("/api/predict", held);
-            await held.Started.WaitAsync(TimeSpan.FromSeconds(60));
+            byte[] wav = File.ReadAllBytes(Assets.SpeechWav);
+            // The first clip is to hold the only permit while its body is held back half-way. Its body starts before the
+            // server has it past the limiter, and nothing the client sees tells when that happens, so a second clip sent at
+            // once may take the permit first (under load it did): then both finish and the pair is tried again.
+            for (int attempt = 1; ; attempt++)
+            {
+                var held = new HeldContent(wav);
+                Task<HttpResponseMessage> first = client.PostAsync("/api/predict", held);
+                await held.Started.WaitAsync(TimeSpan.FromSeconds(60));
 
-            using HttpResponseMessage second = await client.PostAsync("/api/predict", Form(File.ReadAllBytes(Assets.SpeechWav)));
-            held.Release();
-            using HttpResponseMessage firstResponse = await first.WaitAsync(TimeSpan.FromSeconds(60));
+                using HttpResponseMessage second = await client.PostAsync("/api/predict", Form(wav));
+                held.Release();
+                using HttpResponseMessage firstResponse = await first.WaitAsync(TimeSpan.FromSeconds(60));
+                if (second.StatusCode == HttpStatusCode.OK && attempt < 5)
+                {
+                    continue; // the second clip was first at the limiter
+                }
 
-            Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
-            Problem problem = await Problem.ReadAsync(second);
-            Assert.Equal("Too many clips at once", problem.Title);
-            Assert.Contains("try again", problem.Detail, StringComparison.Ordinal);
-            Assert.Equal(HttpStatusCode.OK, firstResponse.StatusCode);
+                Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
+                Problem problem = await Problem.ReadAsync(second);
+                Assert.Equal("Too many clips at once", problem.Title);
+                Assert.Contains("try again", problem.Detail, StringComparison.Ordinal);
+                Assert.Equal(HttpStatusCode.OK, firstResponse.StatusCode);
+                return;
+            }
         }
         finally
         {
