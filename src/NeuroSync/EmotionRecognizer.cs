@@ -165,7 +165,8 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
         }
 
         var call = CallSettings.Resolve(new RecognitionOptions { Mode = settings.Mode, ComputeContributions = settings.ComputeContributions }, _options);
-        return new EmotionStreamSession(new StreamPipeline(_paths, _fusionStage, _videoPreprocessor, _visualEncoder, _audioPreprocessor, call, settings.Hop, window, settings.MaxFrameRate), settings);
+        return new EmotionStreamSession(new StreamPipeline(_paths, _fusionStage, _videoPreprocessor, _visualEncoder, _audioPreprocessor, call, settings.Hop, window, settings.MaxFrameRate,
+            settings.MaxDegreeOfParallelism == 0 ? Environment.ProcessorCount : settings.MaxDegreeOfParallelism), settings);
     }
 
     /// <summary>Gets the labels of the predictions.</summary>

@@ -32,7 +32,9 @@ namespace NeuroSync.Streaming;
 /// <see cref="ReadFacesAsync"/>, read or not; older ones are dropped (the updates still carry them).</para>
 /// <para><b>Threads.</b> The write methods and <see cref="Complete"/> may be called from any thread; inputs are taken in
 /// the order the calls return. One reader at a time enumerates <see cref="ReadUpdatesAsync"/>, and one (it may be another)
-/// <see cref="ReadFacesAsync"/>. The work runs on a thread-pool loop of the stream's own.</para>
+/// <see cref="ReadFacesAsync"/>. The work runs on a thread-pool loop of the stream's own, which hands each frame's analysis
+/// to the thread pool, up to <see cref="StreamOptions.MaxDegreeOfParallelism"/> at a time, and takes the results in in
+/// arrival order.</para>
 /// <para><b>Bad input.</b> A chunk with NaN or infinite samples, or at another rate or channel count than the first, is
 /// refused with <see cref="InvalidAudioException"/> and the stream goes on. A frame whose timestamp is before the previous
 /// frame's, or that fails to preprocess, is dropped and counted. Only a failure of a model ends the stream: the reader gets
@@ -354,46 +356,14 @@ public sealed class EmotionStreamSession : IAsyncDisposable
         CancellationToken stop = _stop.Token;
         try
         {
-            await foreach (StreamInput item in _input.Reader.ReadAllAsync(stop).ConfigureAwait(false))
+            try
             {
-                IReadOnlyList<StreamWindow> ready = item switch
-                {
-                    StreamInput.Audio audio => _pipeline.AddAudio(audio.Clip, stop),
-                    StreamInput.Frame frame => await _pipeline.AddFrameAsync(frame.Image, frame.Timestamp, stop).ConfigureAwait(false),
-                    _ => [],
-                };
-                foreach (StreamWindow window in ready)
-                {
-                    await PublishAsync(window, item.Written, isFinal: false, stop).ConfigureAwait(false);
-                }
-
-                (item as StreamInput.Barrier)?.Reached.TrySetResult();
+                await TakeInputAsync(stop).ConfigureAwait(false);
+                await FinishAsync(stop).ConfigureAwait(false);
             }
-
-            IReadOnlyList<StreamWindow> rest = _pipeline.Flush();
-            for (int i = 0; i < rest.Count; i++)
+            finally
             {
-                await PublishAsync(rest[i], Stopwatch.GetTimestamp(), isFinal: i == rest.Count - 1, stop).ConfigureAwait(false);
-            }
-
-            if (rest.Count == 0 && _lastUpdate is { } last)
-            {
-                // The input ended exactly on a hop: the last window already holds everything, so it is the final word. A
-                // frame that came after it was judged is in no window; what was seen of it comes with this update.
-                var (faces, utterances, rejected) = _pipeline.TakeUnjudged();
-                Publish(new EmotionUpdate
-                {
-                    Sequence = _nextSequence++,
-                    WindowStart = last.WindowStart,
-                    WindowEnd = last.WindowEnd,
-                    Prediction = last.Prediction,
-                    Faces = faces,
-                    Utterances = utterances,
-                    DroppedFrames = Interlocked.Exchange(ref _droppedFrames, 0) + rejected,
-                    SkippedUpdates = 0,
-                    Latency = TimeSpan.Zero,
-                    IsFinal = true,
-                });
+                await _pipeline.AbandonFramesInFlightAsync().ConfigureAwait(false);
             }
 
             CompleteReaders(null);
@@ -409,6 +379,80 @@ public sealed class EmotionStreamSession : IAsyncDisposable
             CompleteReaders(ex);
             _input.Writer.TryComplete(ex);
             DrainInput(ex);
+        }
+    }
+
+    /// <summary>Takes the inputs in order until the input completes. While none is waiting, the frames being analysed are
+    /// taken in as they finish, so their faces go out then, not when the next input comes.</summary>
+    private async Task TakeInputAsync(CancellationToken stop)
+    {
+        ChannelReader<StreamInput> reader = _input.Reader;
+        while (true)
+        {
+            stop.ThrowIfCancellationRequested();
+            if (reader.TryRead(out StreamInput? item))
+            {
+                IReadOnlyList<StreamWindow> ready = item switch
+                {
+                    StreamInput.Audio audio => await _pipeline.AddAudioAsync(audio.Clip, stop).ConfigureAwait(false),
+                    StreamInput.Frame frame => await _pipeline.AddFrameAsync(frame.Image, frame.Timestamp, stop).ConfigureAwait(false),
+                    _ => [],
+                };
+                foreach (StreamWindow window in ready)
+                {
+                    await PublishAsync(window, item.Written, isFinal: false, stop).ConfigureAwait(false);
+                }
+
+                if (item is StreamInput.Barrier barrier)
+                {
+                    await _pipeline.TakeFramesInFlightAsync().ConfigureAwait(false);
+                    barrier.Reached.TrySetResult();
+                }
+
+                continue;
+            }
+
+            Task<bool> more = reader.WaitToReadAsync(stop).AsTask();
+            while (!more.IsCompleted && _pipeline.OldestFrameInFlight is { } oldest)
+            {
+                await Task.WhenAny(more, oldest).ConfigureAwait(false);
+                _pipeline.TakeFinishedFrames();
+            }
+
+            if (!await more.ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Judges what is left once the input has completed, and sends the final update.</summary>
+    private async Task FinishAsync(CancellationToken stop)
+    {
+        IReadOnlyList<StreamWindow> rest = await _pipeline.FlushAsync().ConfigureAwait(false);
+        for (int i = 0; i < rest.Count; i++)
+        {
+            await PublishAsync(rest[i], Stopwatch.GetTimestamp(), isFinal: i == rest.Count - 1, stop).ConfigureAwait(false);
+        }
+
+        if (rest.Count == 0 && _lastUpdate is { } last)
+        {
+            // The input ended exactly on a hop: the last window already holds everything, so it is the final word. A
+            // frame that came after it was judged is in no window; what was seen of it comes with this update.
+            var (faces, utterances, rejected) = _pipeline.TakeUnjudged();
+            Publish(new EmotionUpdate
+            {
+                Sequence = _nextSequence++,
+                WindowStart = last.WindowStart,
+                WindowEnd = last.WindowEnd,
+                Prediction = last.Prediction,
+                Faces = faces,
+                Utterances = utterances,
+                DroppedFrames = Interlocked.Exchange(ref _droppedFrames, 0) + rejected,
+                SkippedUpdates = 0,
+                Latency = TimeSpan.Zero,
+                IsFinal = true,
+            });
         }
     }
 

@@ -18,6 +18,13 @@ public sealed class StreamOptions
     /// 0.5 to 120.</summary>
     public double? MaxFrameRate { get; set; }
 
+    /// <summary>Gets or sets how many frames the stream analyses at the same time, each on a thread-pool thread; 0 (the
+    /// default) takes one per processor, and 1 analyses each on the stream's loop, one after another. A frame's face search,
+    /// crop and encoder run do not depend on the frames before it, so a producer faster than one core is kept up with by
+    /// several; the results are still taken in arrival order, and a window waits for its frames, so every update is the
+    /// same whatever the setting. At most this many frames are in flight beyond <see cref="MaxBacklog"/>. 0 to 64.</summary>
+    public int MaxDegreeOfParallelism { get; set; }
+
     /// <summary>Gets or sets the recognition mode; <see langword="null"/> (the default) keeps the recognizer's.</summary>
     public RecognitionMode? Mode { get; set; }
 
@@ -41,6 +48,7 @@ public sealed class StreamOptions
         Require(Hop >= TimeSpan.FromMilliseconds(100) && Hop <= TimeSpan.FromSeconds(60), nameof(Hop), $"expected 100 ms to 60 s, found {Hop}");
         Require(Window is null || (Window >= Hop && Window <= TimeSpan.FromSeconds(60)), nameof(Window), $"expected the hop ({Hop}) to 60 s, found {Window}");
         Require(MaxFrameRate is null or (>= 0.5 and <= 120), nameof(MaxFrameRate), $"expected 0.5 to 120 frames a second, found {MaxFrameRate}");
+        Require(MaxDegreeOfParallelism is >= 0 and <= 64, nameof(MaxDegreeOfParallelism), $"expected 0 (one per processor) to 64, found {MaxDegreeOfParallelism}");
         Require(Mode is null || Enum.IsDefined(Mode.Value), nameof(Mode), $"expected Robust or Original, found {(int?)Mode}");
         Require(MaxBacklog is >= 1 and <= 10_000, nameof(MaxBacklog), $"expected 1 to 10000, found {MaxBacklog}");
         Require(MaxPendingUpdates is >= 1 and <= 1000, nameof(MaxPendingUpdates), $"expected 1 to 1000, found {MaxPendingUpdates}");

@@ -8,7 +8,10 @@ namespace NeuroSync.Streaming;
 
 /// <summary>
 /// A stream's state between writes: one window of audio at the input rate, the frames of the open windows with their
-/// analyses and encoder rows, and the hop schedule. Not thread-safe: only the stream's loop calls it.
+/// analyses and encoder rows, and the hop schedule. Not thread-safe: only the stream's loop calls it. Up to
+/// <c>parallelism</c> frames are analysed at once on the thread pool; their results are taken in arrival order (the face
+/// tracker, the face lists), and every frame in flight is taken in before a window closes, so the windows are the same
+/// as when each frame is analysed on arrival, one after another.
 /// </summary>
 internal sealed class StreamPipeline : IDisposable
 {
@@ -24,7 +27,9 @@ internal sealed class StreamPipeline : IDisposable
     private readonly double? _maxFrameRate;
     private readonly int _stride;
     private readonly bool _perFrameScores;
-    private readonly float[] _crop;
+    private readonly int _parallelism;
+    private readonly Stack<float[]> _freeCrops = new();
+    private readonly Queue<FrameInFlight> _inFlight = new();
     private readonly List<FrameEntry> _frames = [];
     private readonly List<StreamFace> _faces = [];
     private readonly List<UtteranceEvent> _utterances = [];
@@ -52,7 +57,8 @@ internal sealed class StreamPipeline : IDisposable
         CallSettings call,
         TimeSpan hop,
         TimeSpan window,
-        double? maxFrameRate)
+        double? maxFrameRate,
+        int parallelism)
     {
         _paths = paths;
         _fusion = fusion;
@@ -66,7 +72,11 @@ internal sealed class StreamPipeline : IDisposable
         _maxFrameRate = maxFrameRate;
         _stride = video.FrameStride;
         _perFrameScores = visualEncoder is OnnxVisualClassifier;
-        _crop = new float[video.FrameTensorLength];
+        _parallelism = parallelism;
+        for (int i = 0; i < parallelism; i++)
+        {
+            _freeCrops.Push(new float[video.FrameTensorLength]);
+        }
     }
 
     /// <summary>Gets the time between updates.</summary>
@@ -82,7 +92,7 @@ internal sealed class StreamPipeline : IDisposable
     public int TotalRejectedFrames => Volatile.Read(ref _totalRejected);
 
     /// <summary>Takes an audio chunk, closing every window its samples complete.</summary>
-    public IReadOnlyList<StreamWindow> AddAudio(AudioClip clip, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<StreamWindow>> AddAudioAsync(AudioClip clip, CancellationToken cancellationToken)
     {
         if (_audioRate == 0)
         {
@@ -91,16 +101,16 @@ internal sealed class StreamPipeline : IDisposable
         }
 
         var closed = new List<StreamWindow>();
-        ReadOnlySpan<float> samples = clip.Samples.Span;
         int offset = 0;
         while (offset < clip.FrameCount)
         {
             long windowEnd = FrameAt(End(_nextWindow));
             int take = (int)Math.Min(clip.FrameCount - offset, windowEnd - _audioTotal);
-            Append(samples.Slice(offset * _audioChannels, take * _audioChannels));
+            Append(clip.Samples.Span.Slice(offset * _audioChannels, take * _audioChannels));
             offset += take;
             if (_audioTotal == windowEnd)
             {
+                await TakeFramesInFlightAsync().ConfigureAwait(false);
                 closed.Add(Close(_nextWindow, cancellationToken));
             }
         }
@@ -108,16 +118,18 @@ internal sealed class StreamPipeline : IDisposable
         return closed;
     }
 
-    /// <summary>Takes a frame (and disposes it), first closing the windows it shows have passed when the frames keep the clock.</summary>
+    /// <summary>Takes a frame (and disposes it, once analysed), first closing the windows it shows have passed when the
+    /// frames keep the clock.</summary>
     public async ValueTask<IReadOnlyList<StreamWindow>> AddFrameAsync(Image<Rgb24> image, TimeSpan timestamp, CancellationToken cancellationToken)
     {
-        using (image)
+        bool analysing = false;
+        try
         {
             var closed = new List<StreamWindow>();
             // Frames keep the clock until audio arrives, and when the audio lags by more than a window (which bounds the
             // frames held ahead of it): the windows ending at or before this clock have passed.
             TimeSpan clock = _audioRate == 0 ? timestamp : timestamp - _window;
-            CloseThrough(clock < TimeSpan.Zero ? 0 : clock.Ticks / _hop.Ticks, closed, cancellationToken);
+            await CloseThroughAsync(clock < TimeSpan.Zero ? 0 : clock.Ticks / _hop.Ticks, closed, cancellationToken).ConfigureAwait(false);
 
             if (timestamp < _lastFrameTime || timestamp < Start(_nextWindow))
             {
@@ -142,16 +154,78 @@ internal sealed class StreamPipeline : IDisposable
             _frames.Add(entry);
             if (IsSampledByAnOpenWindow(index, timestamp))
             {
-                await AnalyseAsync(entry, image, cancellationToken).ConfigureAwait(false);
+                if (_inFlight.Count == _parallelism)
+                {
+                    FrameResult oldest = await _inFlight.Peek().Work.ConfigureAwait(false);
+                    TakeIn(_inFlight.Dequeue(), oldest);
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                float[] crop = _freeCrops.Pop();
+                var frame = new FrameInFlight(entry, crop, image.Width, image.Height, _parallelism == 1
+                    ? AnalyseAsync(image, crop, cancellationToken)
+                    : Task.Run(() => AnalyseAsync(image, crop, cancellationToken), CancellationToken.None));
+                analysing = true;
+                _inFlight.Enqueue(frame);
+                TakeFinishedFrames();
             }
 
             return closed;
         }
+        finally
+        {
+            if (!analysing)
+            {
+                image.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Gets the oldest frame still being analysed, or <see langword="null"/> when none is.</summary>
+    public Task? OldestFrameInFlight => _inFlight.TryPeek(out FrameInFlight? frame) ? frame.Work : null;
+
+    /// <summary>Takes in the analysed frames at the head of the queue, oldest first, without waiting for the others.</summary>
+    public void TakeFinishedFrames()
+    {
+        while (_inFlight.TryPeek(out FrameInFlight? frame) && frame.Work.IsCompleted)
+        {
+            TakeIn(_inFlight.Dequeue(), frame.Work.GetAwaiter().GetResult());
+        }
+    }
+
+    /// <summary>Waits for every frame in flight and takes it in, oldest first.</summary>
+    public async ValueTask TakeFramesInFlightAsync()
+    {
+        while (_inFlight.TryPeek(out FrameInFlight? frame))
+        {
+            FrameResult result = await frame.Work.ConfigureAwait(false);
+            TakeIn(_inFlight.Dequeue(), result);
+        }
+    }
+
+    /// <summary>Waits for the frames in flight without taking them in, after the stream stopped or failed: each disposes its
+    /// image, and none still runs a model once the stream has ended.</summary>
+    public async Task AbandonFramesInFlightAsync()
+    {
+        while (_inFlight.TryDequeue(out FrameInFlight? frame))
+        {
+            try
+            {
+                await frame.Work.ConfigureAwait(false);
+            }
+            catch
+            {
+                // The stream has already ended with its own outcome; a frame's failure after that changes nothing.
+            }
+
+            _freeCrops.Push(frame.Crop);
+        }
     }
 
     /// <summary>Closes the windows that hold what is left, after the input completed.</summary>
-    public IReadOnlyList<StreamWindow> Flush()
+    public async ValueTask<IReadOnlyList<StreamWindow>> FlushAsync()
     {
+        await TakeFramesInFlightAsync().ConfigureAwait(false);
         long last = _nextWindow - 1;
         while (_audioRate != 0 && FrameAt(End(last)) < _audioTotal)
         {
@@ -164,7 +238,7 @@ internal sealed class StreamPipeline : IDisposable
         }
 
         var closed = new List<StreamWindow>();
-        CloseThrough(last, closed, CancellationToken.None);
+        await CloseThroughAsync(last, closed, CancellationToken.None).ConfigureAwait(false);
         return closed;
     }
 
@@ -261,29 +335,47 @@ internal sealed class StreamPipeline : IDisposable
         return false;
     }
 
-    private async Task AnalyseAsync(FrameEntry entry, Image<Rgb24> image, CancellationToken cancellationToken)
+    /// <summary>Detects, crops and encodes one frame, and disposes it. A frame that fails to preprocess is a rejected
+    /// result, not an exception: only a model's failure ends the stream.</summary>
+    private async Task<FrameResult> AnalyseAsync(Image<Rgb24> image, float[] crop, CancellationToken cancellationToken)
     {
-        FrameAnalysis analysis;
-        try
+        using (image)
         {
-            analysis = _video.PreprocessFrame(image, _crop, 0, _call.Mode, cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            FrameAnalysis analysis;
+            try
+            {
+                analysis = _video.PreprocessFrame(image, crop, 0, _call.Mode, cancellationToken);
+            }
+            catch (Exception ex) when (ex is InvalidImageException or ArgumentException)
+            {
+                return FrameResult.Rejected;
+            }
+
+            if (_call.Mode != RecognitionMode.Original && analysis.Status != VideoStatus.Available)
+            {
+                return new FrameResult(analysis, null);
+            }
+
+            using FeatureMatrix features = await _visualEncoder.EncodeAsync(crop, 1, cancellationToken).ConfigureAwait(false);
+            return new FrameResult(analysis, features.GetRow(0).ToArray());
         }
-        catch (Exception ex) when (ex is InvalidImageException or ArgumentException)
+    }
+
+    /// <summary>Records an analysed frame, in arrival order: its analysis and encoder row, its face and track id.</summary>
+    private void TakeIn(FrameInFlight frame, FrameResult result)
+    {
+        _freeCrops.Push(frame.Crop);
+        if (result.Analysis is not { } analysis)
         {
             Reject();
             return;
         }
 
-        entry.Analysis = analysis;
-        IReadOnlyList<float>? scores = null;
-        if (_call.Mode == RecognitionMode.Original || analysis.Status == VideoStatus.Available)
-        {
-            using FeatureMatrix features = await _visualEncoder.EncodeAsync(_crop, 1, cancellationToken).ConfigureAwait(false);
-            entry.Features = features.GetRow(0).ToArray();
-            scores = _perFrameScores ? Array.AsReadOnly(entry.Features) : null;
-        }
-
-        var face = new StreamFace(entry.Time, analysis.Status, analysis.Face, _tracker.Track(analysis.Face), scores, image.Width, image.Height);
+        frame.Entry.Analysis = analysis;
+        frame.Entry.Features = result.Features;
+        IReadOnlyList<float>? scores = _perFrameScores && result.Features is { } row ? Array.AsReadOnly(row) : null;
+        var face = new StreamFace(frame.Entry.Time, analysis.Status, analysis.Face, _tracker.Track(analysis.Face), scores, frame.Width, frame.Height);
         _faces.Add(face);
         FrameAnalysed?.Invoke(face);
     }
@@ -291,8 +383,13 @@ internal sealed class StreamPipeline : IDisposable
     /// <summary>Closes the windows up to <paramref name="last"/>. Once one holds nothing, neither do the rest (all input so far
     /// is before its start): a gap in the input, or a frame clock that jumps ahead, so they are passed over unjudged, and the
     /// work stays bounded by the window whatever the jump.</summary>
-    private void CloseThrough(long last, List<StreamWindow> closed, CancellationToken cancellationToken)
+    private async ValueTask CloseThroughAsync(long last, List<StreamWindow> closed, CancellationToken cancellationToken)
     {
+        if (_nextWindow <= last)
+        {
+            await TakeFramesInFlightAsync().ConfigureAwait(false);
+        }
+
         while (_nextWindow <= last)
         {
             if (HoldsNothingFrom(Start(_nextWindow)))
@@ -411,5 +508,14 @@ internal sealed class StreamPipeline : IDisposable
         public FrameAnalysis? Analysis { get; set; }
 
         public float[]? Features { get; set; }
+    }
+
+    /// <summary>A frame being analysed: its entry, its crop buffer (back to the free ones once taken in) and the work.</summary>
+    private sealed record FrameInFlight(FrameEntry Entry, float[] Crop, int Width, int Height, Task<FrameResult> Work);
+
+    /// <summary>What the analysis of a frame gave: nothing when it was rejected; no row when robust mode skips the encoder.</summary>
+    private sealed record FrameResult(FrameAnalysis? Analysis, float[]? Features)
+    {
+        public static FrameResult Rejected { get; } = new(null, null);
     }
 }

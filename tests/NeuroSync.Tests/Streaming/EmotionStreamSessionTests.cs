@@ -414,6 +414,9 @@ public sealed class EmotionStreamSessionTests
         var frameRate = Assert.Throws<ArgumentOutOfRangeException>(() => inner.OpenStream(new StreamOptions { MaxFrameRate = double.NaN }));
         Assert.Contains("StreamOptions.MaxFrameRate", frameRate.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentOutOfRangeException>(() => inner.OpenStream(new StreamOptions { MaxFrameRate = 0 }));
+        var parallelism = Assert.Throws<ArgumentOutOfRangeException>(() => inner.OpenStream(new StreamOptions { MaxDegreeOfParallelism = -1 }));
+        Assert.Contains("StreamOptions.MaxDegreeOfParallelism", parallelism.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => inner.OpenStream(new StreamOptions { MaxDegreeOfParallelism = 65 }));
         // The default window is the set's clip length (7 s), and a hop longer than the window would leave input unjudged.
         var hop = Assert.Throws<ArgumentOutOfRangeException>(() => inner.OpenStream(new StreamOptions { Hop = TimeSpan.FromSeconds(10) }));
         Assert.Contains("clip length", hop.Message, StringComparison.Ordinal);
