@@ -166,7 +166,7 @@ public sealed class EmotionRecognizer : IEmotionRecognizer
 
         var call = CallSettings.Resolve(new RecognitionOptions { Mode = settings.Mode, ComputeContributions = settings.ComputeContributions }, _options);
         return new EmotionStreamSession(new StreamPipeline(_paths, _fusionStage, _videoPreprocessor, _visualEncoder, _audioPreprocessor, call, settings.Hop, window, settings.MaxFrameRate,
-            settings.MaxDegreeOfParallelism == 0 ? Environment.ProcessorCount : settings.MaxDegreeOfParallelism), settings);
+            settings.MaxDegreeOfParallelism == 0 ? Math.Min(Environment.ProcessorCount, 64) : settings.MaxDegreeOfParallelism), settings);
     }
 
     /// <summary>Gets the labels of the predictions.</summary>

@@ -405,21 +405,31 @@ public sealed class EmotionStreamSession : IAsyncDisposable
 
                 if (item is StreamInput.Barrier barrier)
                 {
-                    await _pipeline.TakeFramesInFlightAsync().ConfigureAwait(false);
+                    try
+                    {
+                        await _pipeline.TakeFramesInFlightAsync().ConfigureAwait(false);
+                    }
+                    catch (Exception ex)
+                    {
+                        // Out of the input already, so DrainInput will not see it: it fails here as it would there.
+                        barrier.Reached.TrySetException(stop.IsCancellationRequested ? new ObjectDisposedException(nameof(EmotionStreamSession)) : Closed(ex));
+                        throw;
+                    }
+
                     barrier.Reached.TrySetResult();
                 }
 
                 continue;
             }
 
-            Task<bool> more = reader.WaitToReadAsync(stop).AsTask();
-            while (!more.IsCompleted && _pipeline.OldestFrameInFlight is { } oldest)
+            if (_pipeline.OldestFrameInFlight is { } oldest)
             {
-                await Task.WhenAny(more, oldest).ConfigureAwait(false);
+                // Nothing waits: take the oldest frame in as soon as it is done rather than when the next input comes. Input
+                // written meanwhile waits at most one frame's analysis; a busy producer keeps the input from running dry.
+                await oldest.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 _pipeline.TakeFinishedFrames();
             }
-
-            if (!await more.ConfigureAwait(false))
+            else if (!await reader.WaitToReadAsync(stop).ConfigureAwait(false))
             {
                 return;
             }

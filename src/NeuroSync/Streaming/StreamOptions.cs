@@ -19,7 +19,7 @@ public sealed class StreamOptions
     public double? MaxFrameRate { get; set; }
 
     /// <summary>Gets or sets how many frames the stream analyses at the same time, each on a thread-pool thread; 0 (the
-    /// default) takes one per processor, and 1 analyses each on the stream's loop, one after another. A frame's face search,
+    /// default) takes one per processor (at most 64), and 1 analyses each on the stream's loop, one after another. A frame's face search,
     /// crop and encoder run do not depend on the frames before it, so a producer faster than one core is kept up with by
     /// several; the results are still taken in arrival order, and a window waits for its frames, so every update is the
     /// same whatever the setting. At most this many frames are in flight beyond <see cref="MaxBacklog"/>. 0 to 64.</summary>

@@ -189,7 +189,9 @@ internal sealed class StreamPipeline : IDisposable
     {
         while (_inFlight.TryPeek(out FrameInFlight? frame) && frame.Work.IsCompleted)
         {
-            TakeIn(_inFlight.Dequeue(), frame.Work.GetAwaiter().GetResult());
+            // A failed frame stays queued, so that the stream's end waits for it and keeps its crop buffer.
+            FrameResult result = frame.Work.GetAwaiter().GetResult();
+            TakeIn(_inFlight.Dequeue(), result);
         }
     }
 

@@ -110,6 +110,86 @@ public sealed class EmotionStreamSessionParallelismTests
         }
     }
 
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(1, true)]
+    [InlineData(2, true)]
+    public async Task AFlushWaitingForAFrameInFlight_FailsWithTheStream_OrEndsWithItsDisposal(int parallelism, bool dispose)
+    {
+        var parts = new FakeStreamParts();
+        using var release = new ManualResetEventSlim();
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        parts.Detector.DetectFacesCallback = _ =>
+        {
+            entered.TrySetResult();
+            release.Wait(Hang);
+            // What ONNX Runtime's run does once the stream's token is cancelled, or a broken session.
+            throw dispose ? new OperationCanceledException() : new NeuroSyncException("Face detector: expected to run, found a broken session.");
+        };
+        using EmotionRecognizer recognizer = parts.Recognizer();
+        EmotionStreamSession session = recognizer.OpenStream(new StreamOptions { MaxDegreeOfParallelism = parallelism });
+        Assert.True(session.TryWriteFrame(new Image<Rgb24>(32, 24, new Rgb24(120, 110, 100)), TimeSpan.Zero));
+        await entered.Task.WaitAsync(Hang);
+
+        Task flushing = session.FlushAsync();
+        // With frames in flight the loop has taken the flush's barrier by now and waits for the frame; with one frame at a
+        // time the barrier is still queued. Either way the flush must end with the stream.
+        await Task.Delay(200);
+        ValueTask disposing = dispose ? session.DisposeAsync() : ValueTask.CompletedTask;
+        release.Set();
+        await disposing.AsTask().WaitAsync(Hang);
+
+        Exception failure = await Assert.ThrowsAnyAsync<Exception>(() => flushing.WaitAsync(Hang));
+        Assert.IsType(dispose ? typeof(ObjectDisposedException) : typeof(InvalidOperationException), failure);
+        await session.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task AFrameFailingWhileTheLoopIsIdle_LeavesNoUnobservedTask()
+    {
+        var unobserved = 0;
+        EventHandler<UnobservedTaskExceptionEventArgs> count = (_, e) =>
+        {
+            if (e.Exception.Flatten().InnerExceptions.Any(x => x.Message.Contains("idle-loop marker", StringComparison.Ordinal)))
+            {
+                Interlocked.Increment(ref unobserved);
+            }
+        };
+        TaskScheduler.UnobservedTaskException += count;
+        try
+        {
+            await FailWhileIdleAsync();
+            for (int i = 0; i < 5; i++)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                await Task.Delay(50);
+            }
+
+            Assert.Equal(0, Volatile.Read(ref unobserved));
+        }
+        finally
+        {
+            TaskScheduler.UnobservedTaskException -= count;
+        }
+
+        static async Task FailWhileIdleAsync()
+        {
+            var parts = new FakeStreamParts();
+            parts.Detector.DetectFacesCallback = _ =>
+            {
+                Thread.Sleep(200);
+                throw new NeuroSyncException("Face detector: idle-loop marker.");
+            };
+            using EmotionRecognizer recognizer = parts.Recognizer();
+            await using EmotionStreamSession session = recognizer.OpenStream(new StreamOptions { MaxDegreeOfParallelism = 2 });
+            Assert.True(session.TryWriteFrame(new Image<Rgb24>(32, 24, new Rgb24(120, 110, 100)), TimeSpan.Zero));
+            await Assert.ThrowsAsync<NeuroSyncException>(() => ReadAllAsync(session).WaitAsync(Hang));
+            await session.Completion.WaitAsync(Hang);
+        }
+    }
+
     /// <summary>Streams eight frames (a face moving a pixel a frame, 250 ms apart) and a tone. With
     /// <paramref name="holdEvenFrames"/>, each even frame's detection waits until the next frame's has begun.</summary>
     private static async Task<(List<EmotionUpdate> Updates, bool Overlapped)> StreamAsync(int parallelism, bool holdEvenFrames)
