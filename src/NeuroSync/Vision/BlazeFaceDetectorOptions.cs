@@ -36,8 +36,8 @@ public sealed class BlazeFaceDetectorOptions
     /// <summary>Gets or sets the zoom of a last search made when the others find no face: the frame is searched again in
     /// overlapping tiles whose longer side is the frame's divided by this, so each face is seen this much larger. Faces
     /// of 120 to 220 pixels in a 640x480 frame are 48 to 88 pixels on the network's 256-pixel input, where BlazeFace
-    /// misses about one in twenty; faces of 70 to 120 pixels, one in ten. Zoom 2 (four 320-pixel tiles of a 640x480 frame)
-    /// finds about half of those. Default 0 (no tile search); else 1.1 to 2.</summary>
+    /// misses about one in twenty; faces of 70 to 120 pixels, one in ten. Zoom 2 (320-pixel tiles of a 640x480 frame: four
+    /// at the corners and two over the seam between them) finds about half of those. Default 0 (no tile search); else 1.1 to 2.</summary>
     public float TileZoom { get; set; }
 
     /// <summary>Gets or sets the size, as a fraction of the frame's longer side, under which a found face is searched again

@@ -89,6 +89,44 @@ public sealed class BlazeFaceDetectorTests(BlazeFaceDetectorTests.Detector blaze
     }
 
     [Fact]
+    public void DetectFaces_SmallFaceOnTheSeamBetweenCornerTiles_FoundByTheSeamTile()
+    {
+        using Image<Rgb24> frame = HeadFrame(40, new Point(300, 300));
+        using var tiled = new BlazeFaceDetector(LiteModels.File("blazeface.onnx"), new BlazeFaceDetectorOptions { TileZoom = 2f });
+        // Zoom 2 on 640x480: 320x320 tiles at x 0, 160 and 320, y 0 and 160. The head spans x 300 to 340, cut by the corner
+        // tiles' seam at x 320 and whole in the seam tile at x 160.
+        Assert.Equal([0, 160, 320], BlazeFaceDetector.TileStarts(640, 320));
+        Assert.Equal([0, 160], BlazeFaceDetector.TileStarts(480, 320));
+        using Image<Rgb24> left = frame.Clone(c => c.Crop(new Rectangle(0, 160, 320, 320)));
+        using Image<Rgb24> right = frame.Clone(c => c.Crop(new Rectangle(320, 160, 320, 320)));
+        using Image<Rgb24> seam = frame.Clone(c => c.Crop(new Rectangle(160, 160, 320, 320)));
+
+        IReadOnlyList<FaceBox> found = tiled.DetectFaces(frame);
+        FaceBox expected = Assert.Single(blazeFace.Instance.DetectFaces(seam));
+
+        output.WriteLine($"tiles [{string.Join("; ", found)}]; the seam tile alone {expected}");
+        Assert.Empty(blazeFace.Instance.DetectFaces(frame));
+        Assert.Empty(blazeFace.Instance.DetectFaces(left));
+        Assert.Empty(blazeFace.Instance.DetectFaces(right));
+        FaceBox face = Assert.Single(found);
+        // Tolerance 1 px: the box is rounded once in tile and once in frame coordinates.
+        Assert.InRange(face.X - (expected.X + 160), -1, 1);
+        Assert.InRange(face.Y - (expected.Y + 160), -1, 1);
+        Assert.InRange(face.Width - expected.Width, -1, 1);
+        Assert.Equal(expected.Score, face.Score, 1e-4f);
+    }
+
+    [Theory]
+    [InlineData(300, 320, new[] { 0 })]
+    [InlineData(320, 320, new[] { 0 })]
+    [InlineData(480, 320, new[] { 0, 160 })]
+    [InlineData(481, 320, new[] { 0, 80, 161 })]
+    [InlineData(1280, 640, new[] { 0, 320, 640 })]
+    [InlineData(1000, 300, new[] { 0, 140, 280, 420, 560, 700 })]
+    public void TileStarts_BothEndsAndAtMostHalfATileApart(int length, int tile, int[] expected) =>
+        Assert.Equal(expected, BlazeFaceDetector.TileStarts(length, tile)); // hand-computed: ceil((length - tile) / (tile / 2)) + 1 evenly spread
+
+    [Fact]
     public void DetectFaces_SmallFace_IsBoxedAgainAsTheSquareAroundItAloneBoxesIt()
     {
         using Image<Rgb24> frame = HeadFrame(160, new Point(240, 160));
