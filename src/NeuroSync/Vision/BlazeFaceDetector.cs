@@ -184,7 +184,8 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
     /// <summary>Searches square tiles: one at each end of each side longer than the tile (the corner tiles) and, between
     /// them, seam tiles, so that tiles start at most half a tile apart and any face up to half a tile wide lies wholly in
     /// one (with zoom 2 on a 640x480 frame, the corner tiles meet at x = 320 and cut the faces there). A seam tile reports
-    /// only faces under <see cref="SeamTileMaxFaceFraction"/> of its side. A face found in two tiles is reported once, the
+    /// only faces under <see cref="SeamTileMaxFaceFraction"/> of its side (before <see cref="BlazeFaceDetectorOptions.BoxScale"/>),
+    /// so the faces a seam cuts are found whole up to that size. A face found in two tiles is reported once, the
     /// better box kept.</summary>
     private List<FaceBox> DetectInTiles(Image<Rgb24> image, Memory<float> input, CancellationToken cancellationToken)
     {
@@ -199,7 +200,7 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
                 List<FaceBox> inTile = Detect(image, _full, input, Letterbox.ForTile(width, height, x, y, side), cancellationToken);
                 if (IsSeam(x, columns) || IsSeam(y, rows))
                 {
-                    inTile.RemoveAll(f => Math.Max(f.Width, f.Height) > SeamTileMaxFaceFraction * side);
+                    inTile.RemoveAll(f => Math.Max(f.Width, f.Height) / _options.BoxScale > SeamTileMaxFaceFraction * side);
                 }
 
                 found.AddRange(inTile);
@@ -221,15 +222,16 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
         static bool IsSeam(int start, int[] starts) => start != starts[0] && start != starts[^1];
     }
 
-    /// <summary>Where the tiles along one side start: at both ends, and evenly between them at most half a tile apart.</summary>
+    /// <summary>Where the tiles along one side start: at both ends, and evenly between them at most half a tile (rounded up)
+    /// apart. The half is rounded up so that a side one pixel longer than two tiles does not take a fourth.</summary>
     internal static int[] TileStarts(int length, int tile)
     {
-        if (length <= tile)
+        if (length <= tile || tile < 2)
         {
             return [0];
         }
 
-        var starts = new int[(int)Math.Ceiling((length - tile) / (tile / 2.0)) + 1];
+        var starts = new int[(int)Math.Ceiling((length - tile) / ((tile + 1) / 2.0)) + 1];
         for (int i = 0; i < starts.Length; i++)
         {
             starts[i] = (int)Math.Round((double)i * (length - tile) / (starts.Length - 1));

@@ -67,7 +67,8 @@ public sealed class BlazeFaceDetectorTests(BlazeFaceDetectorTests.Detector blaze
     {
         using Image<Rgb24> frame = SmallFaceFrame(out Point head);
         using var tiled = new BlazeFaceDetector(LiteModels.File("blazeface.onnx"), new BlazeFaceDetectorOptions { TileZoom = 2f });
-        // With zoom 2 the 640x480 frame is searched in 320x320 tiles starting at x 0 or 320, y 0 or 160; the face is in the last.
+        // With zoom 2 the 640x480 frame is searched in 320x320 tiles starting at x 0, 160 or 320, y 0 or 160; the face
+        // (x 500 to 548) is only in the last.
         using Image<Rgb24> tile = frame.Clone(c => c.Crop(new Rectangle(320, 160, 320, 320)));
 
         IReadOnlyList<FaceBox> whole = blazeFace.Instance.DetectFaces(frame);
@@ -123,8 +124,11 @@ public sealed class BlazeFaceDetectorTests(BlazeFaceDetectorTests.Detector blaze
     [InlineData(481, 320, new[] { 0, 80, 161 })]
     [InlineData(1280, 640, new[] { 0, 320, 640 })]
     [InlineData(1000, 300, new[] { 0, 140, 280, 420, 560, 700 })]
+    [InlineData(641, 320, new[] { 0, 160, 321 })]
+    [InlineData(1, 0, new[] { 0 })]
+    [InlineData(2, 1, new[] { 0 })]
     public void TileStarts_BothEndsAndAtMostHalfATileApart(int length, int tile, int[] expected) =>
-        Assert.Equal(expected, BlazeFaceDetector.TileStarts(length, tile)); // hand-computed: ceil((length - tile) / (tile / 2)) + 1 evenly spread
+        Assert.Equal(expected, BlazeFaceDetector.TileStarts(length, tile)); // hand-computed: ceil((length - tile) / ((tile + 1) / 2)) + 1 evenly spread
 
     [Fact]
     public void DetectFaces_SmallFace_IsBoxedAgainAsTheSquareAroundItAloneBoxesIt()
