@@ -120,7 +120,7 @@ LOAD_END="$(load)"
 echo "== load after the run: $LOAD_END"
 echo
 "$PY" tools/bench/compare_table.py --reference "$OUT/pytorch.json" --bdn "$OUT/bdn-fp32/results" "${INT8_ARGS[@]}" \
-  --flops "$OUT/flops.json" --commit "$COMMIT" --suite-seconds "$suite" --models-name "$(basename "$MODELS")" \
+  --flops "$OUT/flops.json" --commit "$COMMIT" --suite-seconds "$suite" --models-name "$MODELS" \
   --load "start $LOAD_START; PyTorch $LOAD_PY; NeuroSync $LOAD_NET; end $LOAD_END" | tee "$OUT/table.md"
 echo
 echo "== table saved as $OUT/table.md"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import re
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
@@ -44,7 +45,7 @@ def load_bdn(folder: Optional[Path]) -> Tuple[Dict[str, dict], dict]:
             # the first, as for the classes without parameters.
             params = b.get("Parameters") or ""
             if params.startswith("ModelSet="):
-                rows[f"{key}@{Path(params[len('ModelSet='):]).name}"] = row
+                rows[f"{key}@{params[len('ModelSet='):]}"] = row
             rows.setdefault(key, row)
     return rows, host
 
@@ -78,8 +79,8 @@ def main() -> int:
     ap.add_argument("--commit", default="unknown")
     ap.add_argument("--suite-seconds", type=float, help="wall time of the BenchmarkDotNet run, to print")
     ap.add_argument("--load", help="load averages seen during the run (from uptime), to print")
-    ap.add_argument("--models-name", default="neurosync-realsize",
-                    help="the model folder's name, which picks the StreamingBenchmarks row of that set")
+    ap.add_argument("--models-name", default="/tmp/neurosync-realsize",
+                    help="the model folder (its path, as given to the benchmarks), which picks the StreamingBenchmarks row of that set")
     args = ap.parse_args()
 
     ref = json.loads(args.reference.read_text())
@@ -90,6 +91,20 @@ def main() -> int:
 
     def n(key: str) -> Optional[dict]:
         return net.get(key)
+
+    def for_model_set(key: str) -> Optional[dict]:
+        # BenchmarkDotNet writes a parameter longer than 20 characters as its first and last 5 around '(...)', with its
+        # length: '/tmp/(...)lsize [23]' for /tmp/neurosync-realsize.
+        want = args.models_name
+        for k, row in net.items():
+            if not k.startswith(key + "@"):
+                continue
+            shown = k[len(key) + 1:]
+            short = re.fullmatch(r"(.{5})\(\.\.\.\)(.{5}) \[(\d+)\]", shown)
+            if shown == want or Path(shown).name == Path(want).name or (
+                    short and want.startswith(short[1]) and want.endswith(short[2]) and len(want) == int(short[3])):
+                return row
+        return None
 
     haar15 = None
     with_haar, crop_only = n("FaceClipPreprocessingBenchmarks.WithHaar"), n("FaceClipPreprocessingBenchmarks.CropAndNormalize")
@@ -119,7 +134,7 @@ def main() -> int:
          n("RecognizeBenchmarks.SpeechAndFace"), "`RecognizeBenchmarks.SpeechAndFace`"),
         ("**End of a 7 s recording to its result**: the original computes everything after the recording (its end to end);"
          " NeuroSync streams the recording and has only the last window's audio path and fusion left",
-         py.get("end_to_end"), n(f"StreamingBenchmarks.EndOfRecordingToResult@{args.models_name}"),
+         py.get("end_to_end"), for_model_set("StreamingBenchmarks.EndOfRecordingToResult"),
          "`StreamingBenchmarks.EndOfRecordingToResult`"),
     ]
 
