@@ -41,7 +41,7 @@ def load_bdn(folder: Optional[Path]) -> Tuple[Dict[str, dict], dict]:
                 "n": s["N"], "allocated": (b.get("Memory") or {}).get("BytesAllocatedPerOperation"),
                 "title": b.get("MethodTitle", b["Method"]).strip("'")}
             key = f"{b['Type']}.{b['Method']}"
-            # A row per model set (StreamingBenchmarks): 'Type.Method@<model folder or manifest name>'; the plain key keeps
+            # A row per model set (StreamingBenchmarks): 'Type.Method@<ModelSet as BenchmarkDotNet writes it>'; the plain key keeps
             # the first, as for the classes without parameters.
             params = b.get("Parameters") or ""
             if params.startswith("ModelSet="):
@@ -93,14 +93,14 @@ def main() -> int:
         return net.get(key)
 
     def for_model_set(key: str) -> Optional[dict]:
-        # BenchmarkDotNet writes a parameter longer than 20 characters as its first and last 5 around '(...)', with its
+        # BenchmarkDotNet writes a parameter longer than 20 characters as its first and last few around '(...)', with its
         # length: '/tmp/(...)lsize [23]' for /tmp/neurosync-realsize.
         want = args.models_name
         for k, row in net.items():
             if not k.startswith(key + "@"):
                 continue
             shown = k[len(key) + 1:]
-            short = re.fullmatch(r"(.{5})\(\.\.\.\)(.{5}) \[(\d+)\]", shown)
+            short = re.fullmatch(r"(.{1,5})\(\.\.\.\)(.{1,5}) \[(\d+)\]", shown)
             if shown == want or Path(shown).name == Path(want).name or (
                     short and want.startswith(short[1]) and want.endswith(short[2]) and len(want) == int(short[3])):
                 return row

@@ -22,7 +22,7 @@ namespace NeuroSync.Streaming;
 /// ahead) gets no update, so <see cref="EmotionUpdate.WindowEnd"/> may jump too; audio of less than one sample at the
 /// model's rate counts as none.</para>
 /// <para><b>Exact.</b> A window's prediction is the recognizer's on the window's samples and frames, computed
-/// incrementally: each frame a window samples is detected, cropped and encoded once, on arrival, and its features are
+/// incrementally: each frame a window samples is detected, cropped and encoded once, as it arrives (see Threads), and its features are
 /// reused by every window holding it; only the audio path and fusion run per hop. In
 /// <see cref="RecognitionMode.Original"/> the result equals <see cref="IEmotionRecognizer.RecognizeAsync"/> on the window.</para>
 /// <para><b>Bounded.</b> The stream keeps one window of audio and of frame features, and at most
