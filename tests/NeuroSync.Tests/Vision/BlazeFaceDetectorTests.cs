@@ -232,6 +232,46 @@ public sealed class BlazeFaceDetectorTests(BlazeFaceDetectorTests.Detector blaze
         Assert.Equal(expected, quick.DetectFaces(frame)); // tolerance: exact (the same searches after an empty quick one)
     }
 
+    [Fact]
+    public void DetectFaces_QuickSearchFindsNothing_LargePatternTheFullSearchFindsGivesWayToTheSmallerFace()
+    {
+        using Image<Rgb24> frame = SmoothBackground(100);
+        using Image<Rgb24> head = Head(70);
+        frame.Mutate(c => c.DrawImage(head, new Point(20, 20), 1f));
+        using var full = new BlazeFaceDetector(LiteModels.File("blazeface.onnx"), LiteOptions(quickSearchSize: 0));
+        using var quick = new BlazeFaceDetector(LiteModels.File("blazeface.onnx"), LiteOptions(quickSearchSize: 128));
+
+        IReadOnlyList<FaceBox> all = full.DetectFaces(frame);
+        IReadOnlyList<FaceBox> found = quick.DetectFaces(frame);
+
+        output.WriteLine($"full [{string.Join("; ", all)}]; quick [{string.Join("; ", found)}]");
+        // The full search finds the head and, on the smooth background, a pattern of more than 0.45 of the frame that the
+        // largest-face rule would read; the head (a 36 px face) is 7 px on the quick search's input, too small to be found
+        // there, so the full search ran for both.
+        Assert.Equal(2, all.Count);
+        FaceBox pattern = all.MaxBy(f => f.Area);
+        Assert.True(pattern.Width > 0.45f * 640, $"expected a pattern wider than 288 px, found {pattern}");
+        FaceBox face = Assert.Single(found);
+        Assert.Equal(all.MinBy(f => f.Area), face); // tolerance: exact (the same full search and refinement)
+        Assert.InRange(face.X + (face.Width / 2), 20, 90);
+        Assert.InRange(face.Y + (face.Height / 2), 20, 90);
+    }
+
+    [Fact]
+    public void DetectFaces_QuickSearchFindsNothing_LargeFaceTheFullSearchFindsIsKeptWhenNothingElseIs()
+    {
+        // Nothing but the background: the one large box (a pattern here; the face itself in a 48-px face crop, which the
+        // quick search misses too) is reported as without the quick search, since no other search finds anything.
+        using Image<Rgb24> frame = SmoothBackground(100);
+        using var full = new BlazeFaceDetector(LiteModels.File("blazeface.onnx"), LiteOptions(quickSearchSize: 0));
+        using var quick = new BlazeFaceDetector(LiteModels.File("blazeface.onnx"), LiteOptions(quickSearchSize: 128));
+
+        FaceBox expected = Assert.Single(full.DetectFaces(frame));
+
+        Assert.True(expected.Width > 0.45f * 640, $"expected a box wider than 288 px, found {expected}");
+        Assert.Equal([expected], quick.DetectFaces(frame)); // tolerance: exact (the same full search)
+    }
+
     [Theory]
     [InlineData(-32)]
     [InlineData(32)]
@@ -263,12 +303,39 @@ public sealed class BlazeFaceDetectorTests(BlazeFaceDetectorTests.Detector blaze
     /// <summary>The astronaut's head at <paramref name="size"/> px on a flat 640x480 frame, its top-left corner at <paramref name="at"/>.</summary>
     private static Image<Rgb24> HeadFrame(int size, Point at)
     {
-        using var photo = Image.Load<Rgb24>(TestFiles.Path("Images", "astronaut_512.png"));
-        using Image<Rgb24> head = photo.Clone(c => c.Crop(new Rectangle(125, 30, 200, 200)).Resize(size, size));
+        using Image<Rgb24> head = Head(size);
         var frame = new Image<Rgb24>(640, 480, new Rgb24(90, 110, 130));
         frame.Mutate(c => c.DrawImage(head, at, 1f));
         return frame;
     }
+
+    /// <summary>The astronaut's head (a face of about half its side), <paramref name="size"/> px square.</summary>
+    private static Image<Rgb24> Head(int size)
+    {
+        using var photo = Image.Load<Rgb24>(TestFiles.Path("Images", "astronaut_512.png"));
+        return photo.Clone(c => c.Crop(new Rectangle(125, 30, 200, 200)).Resize(size, size));
+    }
+
+    /// <summary>A 640x480 frame of smooth colour blobs (8x6 seeded random colours, bicubic): like the backgrounds of
+    /// <c>tools/faces/make_framed_faces.py</c>, where BlazeFace finds large patterns that are no face.</summary>
+    private static Image<Rgb24> SmoothBackground(int seed)
+    {
+        var random = new Random(seed);
+        using var colours = new Image<Rgb24>(8, 6);
+        for (int y = 0; y < 6; y++)
+        {
+            for (int x = 0; x < 8; x++)
+            {
+                colours[x, y] = new Rgb24((byte)random.Next(20, 236), (byte)random.Next(20, 236), (byte)random.Next(20, 236));
+            }
+        }
+
+        return colours.Clone(c => c.Resize(640, 480, KnownResamplers.Bicubic));
+    }
+
+    /// <summary>The lite model set's detector settings, with the given quick search.</summary>
+    private static BlazeFaceDetectorOptions LiteOptions(int quickSearchSize) =>
+        new() { CloseUpMargin = 1f, TileZoom = 2f, RefineFaceFraction = 0.15f, QuickSearchSize = quickSearchSize };
 
     /// <summary>The astronaut's head, 48 px (a face of about 22 px), on a flat 640x480 frame at <paramref name="head"/>:
     /// 9 px on BlazeFace's 256-pixel input of the whole frame, too small to be found.</summary>
