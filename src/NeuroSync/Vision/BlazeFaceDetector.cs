@@ -41,8 +41,8 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
     private const float SeamTileMaxFaceFraction = 0.45f;
 
     // The largest face, as a fraction of the frame's longer side, that the full search reports as found when the quick
-    // search found nothing. A face larger than this is 58 pixels or more on a 128-pixel quick search (the lite set's), a size at
-    // which the quick search finds real faces; one it missed and the full search reports is mostly a pattern of the
+    // search found nothing. A face larger than this is 58 pixels or more on a 128-pixel quick search (the lite set's),
+    // a size at which the quick search finds real faces; one it missed and the full search reports is mostly a pattern of the
     // background: on the development set's faces of 70 to 120 px in frames, 45 of the 136 misplaced boxes were such boxes
     // of 250 to 440 px on smooth backgrounds (0.13 accurate). Such a face is kept only when the close-up canvas finds none
     // and the search no smaller one, ahead of the tiles (after them, tiles on a 48-px face crop replaced it by a part of
@@ -167,8 +167,9 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
         if (suspects is not null)
         {
             float limit = QuickMissMaxFaceFraction * Math.Max(image.Width, image.Height);
-            suspects.AddRange(faces.Where(f => Math.Max(f.Width, f.Height) / _options.BoxScale > limit));
-            faces.RemoveAll(f => Math.Max(f.Width, f.Height) / _options.BoxScale > limit);
+            Predicate<FaceBox> tooLarge = f => Math.Max(f.Width, f.Height) / _options.BoxScale > limit;
+            suspects.AddRange(faces.FindAll(tooLarge));
+            faces.RemoveAll(tooLarge);
         }
 
         if (_options.CloseUpMargin > 0 && (faces.Count == 0 || faces.Exists(f => IsLarger(f, _options.CloseUpFaceFraction, image.Width, image.Height))))

@@ -1,3 +1,5 @@
+using NeuroSync.Composition;
+using NeuroSync.Models;
 using NeuroSync.Tests.TestUtilities;
 using NeuroSync.Vision;
 using SixLabors.ImageSharp;
@@ -334,8 +336,12 @@ public sealed class BlazeFaceDetectorTests(BlazeFaceDetectorTests.Detector blaze
     }
 
     /// <summary>The lite model set's detector settings, with the given quick search.</summary>
-    private static BlazeFaceDetectorOptions LiteOptions(int quickSearchSize) =>
-        new() { CloseUpMargin = 1f, TileZoom = 2f, RefineFaceFraction = 0.15f, QuickSearchSize = quickSearchSize };
+    private static BlazeFaceDetectorOptions LiteOptions(int quickSearchSize)
+    {
+        BlazeFaceDetectorOptions options = ModelSet.Load(LiteModels.Folder).CreateBlazeFaceDetectorOptions();
+        options.QuickSearchSize = quickSearchSize;
+        return options;
+    }
 
     /// <summary>The astronaut's head, 48 px (a face of about 22 px), on a flat 640x480 frame at <paramref name="head"/>:
     /// 9 px on BlazeFace's 256-pixel input of the whole frame, too small to be found.</summary>
