@@ -387,52 +387,76 @@ public sealed class EmotionStreamSession : IAsyncDisposable
     private async Task TakeInputAsync(CancellationToken stop)
     {
         ChannelReader<StreamInput> reader = _input.Reader;
-        while (true)
+        // Cancelled on the way out, so that a wait left pending ends cancelled, not faulted (unobserved) by the failure the
+        // input is completed with.
+        using var leaving = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        Task<bool>? inputArrived = null;
+        try
         {
-            stop.ThrowIfCancellationRequested();
-            if (reader.TryRead(out StreamInput? item))
+            while (true)
             {
-                IReadOnlyList<StreamWindow> ready = item switch
+                stop.ThrowIfCancellationRequested();
+                if (reader.TryRead(out StreamInput? item))
                 {
-                    StreamInput.Audio audio => await _pipeline.AddAudioAsync(audio.Clip, stop).ConfigureAwait(false),
-                    StreamInput.Frame frame => await _pipeline.AddFrameAsync(frame.Image, frame.Timestamp, stop).ConfigureAwait(false),
-                    _ => [],
-                };
-                foreach (StreamWindow window in ready)
-                {
-                    await PublishAsync(window, item.Written, isFinal: false, stop).ConfigureAwait(false);
+                    await TakeAsync(item, stop).ConfigureAwait(false);
+                    continue;
                 }
 
-                if (item is StreamInput.Barrier barrier)
+                inputArrived ??= reader.WaitToReadAsync(leaving.Token).AsTask();
+                if (_pipeline.OldestFrameInFlight is { } oldest)
                 {
-                    try
+                    // Nothing waits: take the oldest frame in as soon as it is done rather than when the next input comes,
+                    // and a frame written meanwhile starts at once, beside the ones in flight.
+                    await Task.WhenAny(oldest, inputArrived).ConfigureAwait(false);
+                    _pipeline.TakeFinishedFrames();
+                    if (!inputArrived.IsCompleted)
                     {
-                        await _pipeline.TakeFramesInFlightAsync().ConfigureAwait(false);
+                        continue;
                     }
-                    catch (Exception ex)
-                    {
-                        // Out of the input already, so DrainInput will not see it: it fails here as it would there.
-                        barrier.Reached.TrySetException(stop.IsCancellationRequested ? new ObjectDisposedException(nameof(EmotionStreamSession)) : Closed(ex));
-                        throw;
-                    }
-
-                    barrier.Reached.TrySetResult();
                 }
 
-                continue;
+                bool more = await inputArrived.ConfigureAwait(false);
+                inputArrived = null;
+                if (!more)
+                {
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            await leaving.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Takes one input in, publishing the windows it closes; a barrier waits for every frame in flight.</summary>
+    private async ValueTask TakeAsync(StreamInput item, CancellationToken stop)
+    {
+        IReadOnlyList<StreamWindow> ready = item switch
+        {
+            StreamInput.Audio audio => await _pipeline.AddAudioAsync(audio.Clip, stop).ConfigureAwait(false),
+            StreamInput.Frame frame => await _pipeline.AddFrameAsync(frame.Image, frame.Timestamp, stop).ConfigureAwait(false),
+            _ => [],
+        };
+        foreach (StreamWindow window in ready)
+        {
+            await PublishAsync(window, item.Written, isFinal: false, stop).ConfigureAwait(false);
+        }
+
+        if (item is StreamInput.Barrier barrier)
+        {
+            try
+            {
+                await _pipeline.TakeFramesInFlightAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // Out of the input already, so DrainInput will not see it: it fails here as it would there.
+                barrier.Reached.TrySetException(stop.IsCancellationRequested ? new ObjectDisposedException(nameof(EmotionStreamSession)) : Closed(ex));
+                throw;
             }
 
-            if (_pipeline.OldestFrameInFlight is { } oldest)
-            {
-                // Nothing waits: take the oldest frame in as soon as it is done rather than when the next input comes. Input
-                // written meanwhile waits at most one frame's analysis; a busy producer keeps the input from running dry.
-                await oldest.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                _pipeline.TakeFinishedFrames();
-            }
-            else if (!await reader.WaitToReadAsync(stop).ConfigureAwait(false))
-            {
-                return;
-            }
+            barrier.Reached.TrySetResult();
         }
     }
 

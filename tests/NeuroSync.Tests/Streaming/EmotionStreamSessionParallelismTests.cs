@@ -7,7 +7,8 @@ using static NeuroSync.Tests.Streaming.EmotionStreamSessionTests;
 namespace NeuroSync.Tests.Streaming;
 
 /// <summary><see cref="StreamOptions.MaxDegreeOfParallelism"/>: frames analysed at the same time are taken in in arrival
-/// order, so the updates are those of one frame after another; and a stream disposed with frames in flight waits for them.</summary>
+/// order, so the updates are those of one frame after another; a frame written while the loop waits for one in flight starts
+/// beside it; and a stream disposed with frames in flight waits for them.</summary>
 public sealed class EmotionStreamSessionParallelismTests
 {
     private const int FrameCount = 8;
@@ -36,13 +37,11 @@ public sealed class EmotionStreamSessionParallelismTests
         var parts = new FakeStreamParts();
         using var release = new ManualResetEventSlim();
         var entered = 0;
+        var firstIn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var bothIn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         parts.Detector.DetectFacesCallback = image =>
         {
-            if (Interlocked.Increment(ref entered) == 2)
-            {
-                bothIn.TrySetResult();
-            }
+            (Interlocked.Increment(ref entered) == 1 ? firstIn : bothIn).TrySetResult();
 
             release.Wait(Hang);
             return [new FaceBox(8, 4, 12, 12, 0.9f)];
@@ -51,7 +50,10 @@ public sealed class EmotionStreamSessionParallelismTests
         EmotionStreamSession session = recognizer.OpenStream(new StreamOptions { MaxDegreeOfParallelism = 2 });
         Task<List<EmotionUpdate>> reading = ReadAllAsync(session);
         var images = Enumerable.Range(0, 3).Select(_ => new Image<Rgb24>(32, 24, new Rgb24(120, 110, 100))).ToArray();
-        for (int k = 0; k < images.Length; k++)
+        Assert.True(session.TryWriteFrame(images[0], TimeSpan.Zero));
+        // Written while the loop, with nothing else to take, waits for the first frame: they still start beside it.
+        await firstIn.Task.WaitAsync(Hang);
+        for (int k = 1; k < images.Length; k++)
         {
             Assert.True(session.TryWriteFrame(images[k], TimeSpan.FromMilliseconds(100 * k)));
         }
