@@ -208,6 +208,9 @@ internal sealed class FaceDetectorManifest
     /// <summary>Gets the zoom of BlazeFace's tile search, made when no other search finds a face. Absent: the default of <c>BlazeFaceDetectorOptions.TileZoom</c>.</summary>
     public float? TileZoom { get; init; }
 
+    /// <summary>Gets the lower score at which a face the tiles find is searched again, when none of theirs reaches the detector's score. Absent: the default of <c>BlazeFaceDetectorOptions.TileCandidateConfidence</c>.</summary>
+    public float? TileCandidateConfidence { get; init; }
+
     /// <summary>Gets the face size, as a fraction of the frame's longer side, under which BlazeFace searches again around the
     /// face for a finer box. Absent: the default of <c>BlazeFaceDetectorOptions.RefineFaceFraction</c>.</summary>
     public float? RefineFaceFraction { get; init; }

@@ -50,6 +50,10 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
     // 0.575, 220-420 px and crops unchanged (0.572, 0.604); 0.35 lost on 220-420 px (0.570), 0.55 gained less (0.563).
     private const float QuickMissMaxFaceFraction = 0.45f;
 
+    // How many of the tiles' candidates (BlazeFaceDetectorOptions.TileCandidateConfidence) are searched again: each costs a
+    // run, and a frame without a face has them.
+    private const int TileCandidates = 2;
+
     // The side a free-size model runs at: the one BlazeFace's 'back' model was trained for.
     private const int FreeModelInputSize = 256;
 
@@ -199,7 +203,7 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
             int side = QuickRefineZoom * Math.Max(faces[i].Width, faces[i].Height);
             if (side < frame)
             {
-                faces[i] = BestAround(image, faces[i], side, scale, input, cancellationToken);
+                faces[i] = BestAround(image, faces[i], side, scale, input, cancellationToken) ?? faces[i];
             }
         }
     }
@@ -212,18 +216,20 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
     /// one (with zoom 2 on a 640x480 frame, the corner tiles meet at x = 320 and cut the faces there). A seam tile reports
     /// only faces under <see cref="SeamTileMaxFaceFraction"/> of its side (before <see cref="BlazeFaceDetectorOptions.BoxScale"/>),
     /// so the faces a seam cuts are found whole up to that size. A face found in two tiles is reported once, the
-    /// better box kept.</summary>
+    /// better box kept. With <see cref="BlazeFaceDetectorOptions.TileCandidateConfidence"/>, when no tile face passes the
+    /// score, the best two over that lower score are searched again around them, and count only if confirmed there.</summary>
     private List<FaceBox> DetectInTiles(Image<Rgb24> image, Memory<float> input, CancellationToken cancellationToken)
     {
         int width = image.Width, height = image.Height;
         int side = (int)MathF.Round(Math.Max(width, height) / _options.TileZoom);
         int[] columns = TileStarts(width, side), rows = TileStarts(height, side);
         var found = new List<FaceBox>();
+        float minConfidence = _options.TileCandidateConfidence > 0 ? _options.TileCandidateConfidence : _options.MinConfidence;
         foreach (int y in rows)
         {
             foreach (int x in columns)
             {
-                List<FaceBox> inTile = Detect(image, _full, input, Letterbox.ForTile(width, height, x, y, side), cancellationToken);
+                List<FaceBox> inTile = Detect(image, _full, input, Letterbox.ForTile(width, height, x, y, side), cancellationToken, minConfidence);
                 if (IsSeam(x, columns) || IsSeam(y, rows))
                 {
                     inTile.RemoveAll(f => Math.Max(f.Width, f.Height) / _options.BoxScale > SeamTileMaxFaceFraction * side);
@@ -234,18 +240,43 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
         }
 
         found.Sort((a, b) => b.Score.CompareTo(a.Score));
-        var faces = new List<FaceBox>();
-        foreach (FaceBox face in found)
+        if (found.Count > 0 && found[0].Score > _options.MinConfidence)
         {
-            if (faces.Count < _options.MaxFaces && faces.TrueForAll(f => f.IntersectionOverUnion(face) <= _options.IouThreshold))
+            found.RemoveAll(f => f.Score <= _options.MinConfidence);
+            return Distinct(found, _options.MaxFaces);
+        }
+
+        // A small face the tiles see under the score scores higher on the square four times its size, where it is a quarter
+        // of the input; a pattern of the background mostly does not. On the development set's faces of 70 to 120 px in
+        // frames, 51 of the 118 that no search found were found so (8 misplaced); 1,000 seeded bare backgrounds had no more
+        // false faces than without (57), while a plain tile score of 0.5 had 133.
+        var faces = new List<FaceBox>();
+        foreach (FaceBox candidate in Distinct(found, TileCandidates))
+        {
+            if (BestAround(image, candidate, RefineZoom * Math.Max(candidate.Width, candidate.Height), _full, input, cancellationToken) is { } confirmed)
+            {
+                faces.Add(confirmed);
+            }
+        }
+
+        return Distinct(faces, _options.MaxFaces);
+
+        static bool IsSeam(int start, int[] starts) => start != starts[0] && start != starts[^1];
+    }
+
+    /// <summary>The faces, best first, that overlap no better one by more than <see cref="BlazeFaceDetectorOptions.IouThreshold"/>.</summary>
+    private List<FaceBox> Distinct(List<FaceBox> sorted, int count)
+    {
+        var faces = new List<FaceBox>();
+        foreach (FaceBox face in sorted)
+        {
+            if (faces.Count < count && faces.TrueForAll(f => f.IntersectionOverUnion(face) <= _options.IouThreshold))
             {
                 faces.Add(face);
             }
         }
 
         return faces;
-
-        static bool IsSeam(int start, int[] starts) => start != starts[0] && start != starts[^1];
     }
 
     /// <summary>Where the tiles along one side start: at both ends, and evenly between them at most half a tile (rounded up)
@@ -280,13 +311,13 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
                 continue;
             }
 
-            faces[i] = BestAround(image, face, RefineZoom * longer, _full, input, cancellationToken);
+            faces[i] = BestAround(image, face, RefineZoom * longer, _full, input, cancellationToken) ?? face;
         }
     }
 
     /// <summary>The best box of a search in a square of the given side centred on the face that overlaps it (IoU above 0.3),
-    /// or the face's own box.</summary>
-    private FaceBox BestAround(Image<Rgb24> image, FaceBox face, int side, Scale scale, Memory<float> input, CancellationToken cancellationToken)
+    /// or <see langword="null"/> when none does.</summary>
+    private FaceBox? BestAround(Image<Rgb24> image, FaceBox face, int side, Scale scale, Memory<float> input, CancellationToken cancellationToken)
     {
         var square = new Letterbox(side, (side / 2) - face.X - (face.Width / 2), (side / 2) - face.Y - (face.Height / 2));
         FaceBox? best = null;
@@ -298,22 +329,22 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
             }
         }
 
-        return best ?? face;
+        return best;
     }
 
-    private List<FaceBox> Detect(Image<Rgb24> image, Scale scale, Memory<float> input, Letterbox box, CancellationToken cancellationToken)
+    private List<FaceBox> Detect(Image<Rgb24> image, Scale scale, Memory<float> input, Letterbox box, CancellationToken cancellationToken, float? minConfidence = null)
     {
         Memory<float> slice = input[..(scale.Size * scale.Size * 3)];
         BlazeFaceInput.Write(image, box.Side, box.Left, box.Top, scale.Size, slice.Span);
         using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, slice, scale.Shape);
         using var outputs = _model.Run(_inputNames, [value], _outputNames, cancellationToken);
-        return Suppress(Decode(outputs, scale), box, scale.Size);
+        return Suppress(Decode(outputs, scale, minConfidence ?? _options.MinConfidence), box, scale.Size);
     }
 
-    private List<Candidate> Decode(IReadOnlyList<OrtValue> outputs, Scale scale)
+    private List<Candidate> Decode(IReadOnlyList<OrtValue> outputs, Scale scale, float minConfidence)
     {
         var candidates = new List<Candidate>();
-        float minLogit = MathF.Log(_options.MinConfidence / (1f - _options.MinConfidence)); // sigmoid(x) > c  <=>  x > logit(c)
+        float minLogit = MathF.Log(minConfidence / (1f - minConfidence)); // sigmoid(x) > c  <=>  x > logit(c)
         int anchor = 0;
         for (int head = 0; head < 2; head++)
         {

@@ -40,6 +40,13 @@ public sealed class BlazeFaceDetectorOptions
     /// at the corners and two over the seam between them) finds about half of those. Default 0 (no tile search); else 1.1 to 2.</summary>
     public float TileZoom { get; set; }
 
+    /// <summary>Gets or sets a lower score at which a face the tiles find counts as a candidate when none of theirs exceeds
+    /// <see cref="MinConfidence"/>: each of the best two candidates is searched again in a square four times its size
+    /// around it, and a face there that overlaps it (IoU above 0.3) and exceeds <see cref="MinConfidence"/> is reported. A small
+    /// face that the tiles see at 0.4 to 0.6 scores higher on that square, where it is a quarter of the input; a pattern
+    /// of the background mostly does not. Default 0 (no candidates); else up to <see cref="MinConfidence"/>.</summary>
+    public float TileCandidateConfidence { get; set; }
+
     /// <summary>Gets or sets the size, as a fraction of the frame's longer side, under which a found face is searched again
     /// in a square four times its size around it, where it is a quarter of the network's input (the size it boxes best);
     /// the best box there that overlaps the first (IoU above 0.3) replaces it. A face of 70 to 120 pixels in a 640x480
@@ -70,6 +77,7 @@ public sealed class BlazeFaceDetectorOptions
         Require(CloseUpMinFaceFraction is >= 0f and <= 1f, nameof(CloseUpMinFaceFraction), $"expected 0 to 1, found {CloseUpMinFaceFraction}");
         Require(TileZoom == 0f || TileZoom is >= 1.1f and <= 2f, nameof(TileZoom), $"expected 0 (no tile search) or 1.1 to 2, found {TileZoom}");
         Require(RefineFaceFraction is >= 0f and <= 0.5f, nameof(RefineFaceFraction), $"expected 0 (never) to 0.5, found {RefineFaceFraction}");
+        Require(TileCandidateConfidence >= 0f && TileCandidateConfidence <= MinConfidence, nameof(TileCandidateConfidence), $"expected 0 (no candidates) to MinConfidence ({MinConfidence}), found {TileCandidateConfidence}");
         Require(QuickSearchSize == 0 || (QuickSearchSize >= 64 && QuickSearchSize % 32 == 0), nameof(QuickSearchSize), $"expected 0 (no quick search) or a multiple of 32 from 64, found {QuickSearchSize}");
         Require(CloseUpFaceFraction is > 0f and <= 1f, nameof(CloseUpFaceFraction), $"expected a value in (0, 1], found {CloseUpFaceFraction}");
     }
