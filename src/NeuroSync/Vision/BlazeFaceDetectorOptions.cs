@@ -56,8 +56,8 @@ public sealed class BlazeFaceDetectorOptions
     /// <summary>Gets or sets the input side, in pixels, of a cheaper search made first: the whole frame (and its close-up
     /// canvas) at this size, each face found there boxed again in a square three times its size at this size. Only when it
     /// finds no face do the full-size searches (and the tiles) run; a face of more than 0.45 of the frame that they find then
-    /// counts only when they find no other (the quick search would have seen a real face of that size: such a box is mostly
-    /// a pattern of the background). At 128 pixels the network does a quarter of its work at
+    /// counts only when they find no other and a search in a square three times its size finds it again (the quick search
+    /// would have seen a real face of that size: such a box is mostly a pattern of the background). At 128 pixels the network does a quarter of its work at
     /// 256; on the lite set's development measurements the two give the same accuracy, and a frame with a face costs about
     /// two thirds as much. What it cannot see: a face under about a tenth of the frame's longer side beside a larger one
     /// that it finds (a far face behind a near one) is not reported. The expression is read from the largest face, so

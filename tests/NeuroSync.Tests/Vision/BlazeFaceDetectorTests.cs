@@ -260,18 +260,46 @@ public sealed class BlazeFaceDetectorTests(BlazeFaceDetectorTests.Detector blaze
     }
 
     [Fact]
-    public void DetectFaces_QuickSearchFindsNothing_LargeFaceTheFullSearchFindsIsKeptWhenNothingElseIs()
+    public void DetectFaces_QuickSearchFindsNothing_LargePatternTheSquareAroundItDoesNotConfirm_IsNotReported()
     {
-        // Nothing but the background: the one large box (a pattern here; the face itself in a 48-px face crop, which the
-        // quick search misses too) is reported as without the quick search, since no other search finds anything.
+        // Nothing but the background: the full search alone reports one large box, a pattern; searched again in a square
+        // three times its size, it is not found, so it is not reported, and the tiles find nothing either.
         using Image<Rgb24> frame = SmoothBackground(100);
         using var full = new BlazeFaceDetector(LiteModels.File("blazeface.onnx"), LiteOptions(quickSearchSize: 0));
         using var quick = new BlazeFaceDetector(LiteModels.File("blazeface.onnx"), LiteOptions(quickSearchSize: 128));
 
-        FaceBox expected = Assert.Single(full.DetectFaces(frame));
+        FaceBox pattern = Assert.Single(full.DetectFaces(frame));
 
-        Assert.True(expected.Width > 0.45f * 640, $"expected a box wider than 288 px, found {expected}");
-        Assert.Equal([expected], quick.DetectFaces(frame)); // tolerance: exact (the same full search)
+        Assert.True(pattern.Width > 0.45f * 640, $"expected a box wider than 288 px, found {pattern}");
+        Assert.Empty(quick.DetectFaces(frame));
+    }
+
+    [Fact]
+    public void DetectFaces_QuickSearchFindsNothing_LargeFaceTheSquareAroundItConfirms_IsReportedWithTheSquaresBox()
+    {
+        // A 420 px head in heavy sensor noise: too noisy for the quick search at 128 px; the full search finds a face of
+        // more than 0.45 of the frame, which the square three times its size finds again.
+        using Image<Rgb24> frame = NoisyHeadFrame();
+        using var full = new BlazeFaceDetector(LiteModels.File("blazeface.onnx"), LiteOptions(quickSearchSize: 0));
+        using var quick = new BlazeFaceDetector(LiteModels.File("blazeface.onnx"), LiteOptions(quickSearchSize: 128));
+
+        FaceBox suspect = Assert.Single(full.DetectFaces(frame));
+        int side = 3 * Math.Max(suspect.Width, suspect.Height);
+        var at = new Point((side / 2) - suspect.X - (suspect.Width / 2), (side / 2) - suspect.Y - (suspect.Height / 2));
+        using var square = new Image<Rgb24>(side, side, new Rgb24(0, 0, 0));
+        square.Mutate(c => c.DrawImage(frame, at, 1f));
+        FaceBox expected = Assert.Single(blazeFace.Instance.DetectFaces(square));
+        IReadOnlyList<FaceBox> found = quick.DetectFaces(frame);
+
+        output.WriteLine($"full search {suspect}; the square alone {expected}; quick [{string.Join("; ", found)}]");
+        Assert.True(suspect.Width > 0.45f * 640, $"expected a face wider than 288 px, found {suspect}");
+        FaceBox face = Assert.Single(found);
+        // Tolerance 1 px: the box is rounded once in square and once in frame coordinates.
+        Assert.InRange(face.X - (expected.X - at.X), -1, 1);
+        Assert.InRange(face.Y - (expected.Y - at.Y), -1, 1);
+        Assert.InRange(face.Width - expected.Width, -1, 1);
+        Assert.Equal(expected.Score, face.Score, 1e-4f);
+        Assert.True(face.IntersectionOverUnion(suspect) > 0.3f, $"expected the suspect's place, found {face}");
     }
 
     [Fact]
@@ -402,6 +430,30 @@ public sealed class BlazeFaceDetectorTests(BlazeFaceDetectorTests.Detector blaze
         }
 
         return colours.Clone(c => c.Resize(640, 480, KnownResamplers.Bicubic));
+    }
+
+    /// <summary>The astronaut's head at 420 px, blurred (sigma 2), in the middle of a flat 640x480 frame with seeded uniform
+    /// noise of up to 90 levels on every pixel.</summary>
+    private static Image<Rgb24> NoisyHeadFrame()
+    {
+        using Image<Rgb24> head = Head(420);
+        head.Mutate(c => c.GaussianBlur(2f));
+        var frame = new Image<Rgb24>(640, 480, new Rgb24(90, 110, 130));
+        frame.Mutate(c => c.DrawImage(head, new Point(110, 30), 1f));
+        var random = new Random(510);
+        frame.ProcessPixelRows(rows =>
+        {
+            for (int y = 0; y < rows.Height; y++)
+            {
+                Span<Rgb24> row = rows.GetRowSpan(y);
+                for (int x = 0; x < row.Length; x++)
+                {
+                    int n = random.Next(-90, 91);
+                    row[x] = new Rgb24((byte)Math.Clamp(row[x].R + n, 0, 255), (byte)Math.Clamp(row[x].G + n, 0, 255), (byte)Math.Clamp(row[x].B + n, 0, 255));
+                }
+            }
+        });
+        return frame;
     }
 
     /// <summary>The lite model set's detector settings, with the given quick search.</summary>
