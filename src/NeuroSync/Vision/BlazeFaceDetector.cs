@@ -44,9 +44,9 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
     // search found nothing. A face larger than this is 58 pixels or more on a 128-pixel quick search (the lite set's),
     // a size at which the quick search finds real faces; one it missed and the full search reports is mostly a pattern of the
     // background: on the development set's faces of 70 to 120 px in frames, 45 of the 136 misplaced boxes were such boxes
-    // of 250 to 440 px on smooth backgrounds (0.13 accurate). Such a face is kept only when the close-up canvas finds none
-    // and the search no smaller one, and only if a search around it finds it again (SuspectConfirmZoom), ahead of the tiles (after them, tiles on a 48-px face crop replaced it by a part of
-    // it: crops 0.603 against 0.604). With 0.45 against without: 70-120 px 0.565 against 0.562, 120-220 px 0.577 against
+    // of 250 to 440 px on smooth backgrounds (0.13 accurate). Such a face is kept only when the close-up canvas finds none,
+    // the search no smaller one and a search around it finds it again (SuspectConfirmZoom), ahead of the tiles (after
+    // them, tiles on a 48-px face crop replaced it by a part of it: crops 0.603 against 0.604). With 0.45 against without: 70-120 px 0.565 against 0.562, 120-220 px 0.577 against
     // 0.575, 220-420 px and crops unchanged (0.572, 0.604); 0.35 lost on 220-420 px (0.570), 0.55 gained less (0.563).
     private const float QuickMissMaxFaceFraction = 0.45f;
 
