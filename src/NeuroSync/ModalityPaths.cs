@@ -136,7 +136,7 @@ internal sealed class ModalityPaths : IDisposable
 
             long encoderStart = Stopwatch.GetTimestamp();
             int used = result.TensorFrameCount * _videoPreprocessor.FrameTensorLength;
-            FeatureMatrix features = await _visualEncoder.EncodeAsync(tensor.AsMemory(0, used), result.TensorFrameCount, cancellationToken).ConfigureAwait(false);
+            FeatureMatrix features = await _visualEncoder.EncodeCropsAsync(tensor.AsMemory(0, used), result.TensorFrameCount, result.CroppedAroundFace, cancellationToken).ConfigureAwait(false);
             return new(result.Status, features, owned: true, preprocessing, Stopwatch.GetElapsedTime(encoderStart)) { Frames = result.Frames };
         }
         finally

@@ -15,6 +15,8 @@ namespace NeuroSync.Streaming;
 /// </summary>
 internal sealed class StreamPipeline : IDisposable
 {
+    private static readonly ReadOnlyMemory<bool> FaceCropped = new[] { true };
+
     private readonly ModalityPaths _paths;
     private readonly FusionStage _fusion;
     private readonly VideoPreprocessor _video;
@@ -359,7 +361,7 @@ internal sealed class StreamPipeline : IDisposable
                 return new FrameResult(analysis, null);
             }
 
-            using FeatureMatrix features = await _visualEncoder.EncodeAsync(crop, 1, cancellationToken).ConfigureAwait(false);
+            using FeatureMatrix features = await _visualEncoder.EncodeCropsAsync(crop, 1, analysis.CroppedAroundFace ? FaceCropped : default, cancellationToken).ConfigureAwait(false);
             return new FrameResult(analysis, features.GetRow(0).ToArray());
         }
     }

@@ -9,9 +9,9 @@ namespace NeuroSync.Vision;
 /// The per-frame expression classifiers of a late-fusion model set (the lite set's FER-2013 mini-Xception and face-api.js
 /// FaceExpressionNet) run by ONNX Runtime as one <see cref="IVisualEncoder"/> whose "features" are class probabilities in the
 /// set's label order (<see cref="Labels"/>). The input is RGB crops in [0, 1], <c>[F, 3, size, size]</c>; each classifier
-/// takes its own centred region of the crop at its own input size, as grayscale (manifest weights, mean and std,
-/// <c>[F, s, s, 1]</c>) or as RGB in 0..255 (<c>[F, s, s, 3]</c>), optionally averaged with the mirrored crop, and the
-/// classifiers' probabilities are averaged with their weights.
+/// takes its own centred region of a crop around a face (other crops, such as a close-up's whole frame, whole) at its own
+/// input size, as grayscale (manifest weights, mean and std, <c>[F, s, s, 1]</c>) or as RGB in 0..255 (<c>[F, s, s, 3]</c>),
+/// optionally averaged with the mirrored crop, and the classifiers' probabilities are averaged with their weights.
 /// </summary>
 /// <remarks>Thread-safe; owns its sessions and disposes them. Inputs live in pooled per-call buffers.</remarks>
 internal sealed class OnnxVisualClassifier : IVisualEncoder, IOnnxBacked
@@ -68,10 +68,26 @@ internal sealed class OnnxVisualClassifier : IVisualEncoder, IOnnxBacked
     string? IOnnxBacked.ProviderFallbackReason => _members[0].Model.ProviderFallbackReason;
 
     /// <inheritdoc/>
-    /// <remarks>Returns one row of class probabilities per frame.</remarks>
-    public ValueTask<FeatureMatrix> EncodeAsync(ReadOnlyMemory<float> frames, int frameCount, CancellationToken cancellationToken = default)
+    /// <remarks>Returns one row of class probabilities per frame. Every classifier sees each crop whole: a crop around a
+    /// face, where a classifier sees its own region, comes through <see cref="EncodeAsync(ReadOnlyMemory{float}, int, ReadOnlyMemory{bool}, CancellationToken)"/>.</remarks>
+    public ValueTask<FeatureMatrix> EncodeAsync(ReadOnlyMemory<float> frames, int frameCount, CancellationToken cancellationToken = default) =>
+        EncodeAsync(frames, frameCount, ReadOnlyMemory<bool>.Empty, cancellationToken);
+
+    /// <summary>Encodes a batch of frames, each classifier seeing its own region of the frames cropped around a face.</summary>
+    /// <param name="frames">Normalised crops, <c>[frameCount, 3, CropSize, CropSize]</c>.</param>
+    /// <param name="frameCount">The number of frames.</param>
+    /// <param name="croppedAroundFace">Per frame, whether it was cropped around its face
+    /// (<see cref="VideoPreprocessingResult.CroppedAroundFace"/>); empty when none was.</param>
+    /// <param name="cancellationToken">Cancels the inference.</param>
+    /// <returns>One row of class probabilities per frame.</returns>
+    public ValueTask<FeatureMatrix> EncodeAsync(ReadOnlyMemory<float> frames, int frameCount, ReadOnlyMemory<bool> croppedAroundFace, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(frameCount);
+        if (!croppedAroundFace.IsEmpty && croppedAroundFace.Length != frameCount)
+        {
+            throw new ArgumentException($"Visual classifier input: expected {frameCount} face-crop flags or none, found {croppedAroundFace.Length}.", nameof(croppedAroundFace));
+        }
+
         long expected = (long)frameCount * 3 * CropSize * CropSize;
         if (frames.Length != expected)
         {
@@ -84,7 +100,7 @@ internal sealed class OnnxVisualClassifier : IVisualEncoder, IOnnxBacked
             probabilities.Span.Clear();
             foreach (Member member in _members)
             {
-                member.AddProbabilities(frames.Span, frameCount, probabilities.Span, cancellationToken);
+                member.AddProbabilities(frames.Span, frameCount, croppedAroundFace.Span, probabilities.Span, cancellationToken);
             }
 
             return ValueTask.FromResult(new FeatureMatrix(probabilities, frameCount, Labels.Count));
@@ -110,11 +126,11 @@ internal sealed class OnnxVisualClassifier : IVisualEncoder, IOnnxBacked
     {
         private readonly string[] _inputNames;
         private readonly string[] _outputNames;
-        private readonly int _cropSize, _size, _regionSide, _regionX, _regionY;
+        private readonly int _cropSize, _size;
         private readonly bool _gray, _flip;
         private readonly float _red, _green, _blue, _mean, _scale, _weight;
         private readonly int[] _labelMap;
-        private readonly Tap[] _taps;
+        private readonly View _whole, _region;
 
         public Member(string path, VisualClassifierManifest spec, int cropSize, EmotionLabelSet labels, float weight, OnnxRuntimeOptions options)
         {
@@ -123,13 +139,14 @@ internal sealed class OnnxVisualClassifier : IVisualEncoder, IOnnxBacked
             _gray = spec.InputFormat == "gray";
             _flip = spec.Flip;
             _weight = weight;
-            _regionSide = Math.Clamp((int)MathF.Round(cropSize * spec.Region.Scale), 1, cropSize);
-            _regionX = (cropSize - _regionSide) / 2;
-            _regionY = Math.Clamp(_regionX + (int)MathF.Round(spec.Region.ShiftY * cropSize), 0, cropSize - _regionSide);
+            _whole = new View(cropSize, 0, 0, Taps(cropSize, _size));
+            int side = Math.Clamp((int)MathF.Round(cropSize * spec.Region.Scale), 1, cropSize), x = (cropSize - side) / 2;
+            _region = side == cropSize && spec.Region.ShiftY == 0
+                ? _whole
+                : new View(side, x, Math.Clamp(x + (int)MathF.Round(spec.Region.ShiftY * cropSize), 0, cropSize - side), Taps(side, _size));
             (_red, _green, _blue) = (spec.GrayscaleWeights[0], spec.GrayscaleWeights[1], spec.GrayscaleWeights[2]);
             (_mean, _scale) = (spec.Mean, 1f / spec.Std);
             _labelMap = [.. spec.Labels.Select(labels.IndexOf)];
-            _taps = Taps(_regionSide, _size);
             _inputNames = [spec.Input];
             _outputNames = [spec.Output];
             Model = new OnnxModel(
@@ -142,20 +159,21 @@ internal sealed class OnnxVisualClassifier : IVisualEncoder, IOnnxBacked
         public OnnxModel Model { get; }
 
         /// <summary>Adds this classifier's weighted probabilities, in the set's label order, to <paramref name="destination"/>.</summary>
-        public void AddProbabilities(ReadOnlySpan<float> frames, int frameCount, Span<float> destination, CancellationToken cancellationToken)
+        public void AddProbabilities(ReadOnlySpan<float> frames, int frameCount, ReadOnlySpan<bool> croppedAroundFace, Span<float> destination, CancellationToken cancellationToken)
         {
             int channels = _gray ? 1 : 3, pixels = _size * _size, plane = _cropSize * _cropSize;
             int views = _flip ? 2 : 1, batch = frameCount * views;
             using var input = new PooledBuffer<float>(batch * pixels * channels);
             using var planes = new PooledBuffer<float>(3 * pixels);
-            using var scratch = new PooledBuffer<float>(_regionSide * _size);
+            using var scratch = new PooledBuffer<float>(_cropSize * _size);
             for (int f = 0; f < frameCount; f++)
             {
                 ReadOnlySpan<float> frame = frames.Slice(f * 3 * plane, 3 * plane);
+                View view = !croppedAroundFace.IsEmpty && croppedAroundFace[f] ? _region : _whole;
                 Span<float> rgb = planes.Span;
                 for (int p = 0; p < 3; p++)
                 {
-                    Sample(frame.Slice(p * plane, plane), rgb.Slice(p * pixels, pixels), scratch.Span);
+                    Sample(frame.Slice(p * plane, plane), view, rgb.Slice(p * pixels, pixels), scratch.Span);
                 }
 
                 WriteInput(rgb, input.Span.Slice(f * pixels * channels, pixels * channels));
@@ -196,25 +214,25 @@ internal sealed class OnnxVisualClassifier : IVisualEncoder, IOnnxBacked
 
         public void Dispose() => Model.Dispose();
 
-        /// <summary>This classifier's region of one crop plane at its input size: separable resampling with a triangle filter
+        /// <summary>One view of one crop plane at this classifier's input size: separable resampling with a triangle filter
         /// as wide as the scale step (bilinear when enlarging; averaging every covered pixel when shrinking, so a 112-pixel crop
         /// brought to 64 does not alias).</summary>
-        private void Sample(ReadOnlySpan<float> source, Span<float> destination, Span<float> scratch)
+        private void Sample(ReadOnlySpan<float> source, View view, Span<float> destination, Span<float> scratch)
         {
-            if (_regionSide == _size && _regionSide == _cropSize)
+            if (view.Side == _size && view.Side == _cropSize)
             {
                 source.CopyTo(destination);
                 return;
             }
 
-            // Rows of the region, each resampled across: [regionSide, size].
-            for (int y = 0; y < _regionSide; y++)
+            // Rows of the view, each resampled across: [side, size].
+            for (int y = 0; y < view.Side; y++)
             {
-                ReadOnlySpan<float> row = source.Slice(((_regionY + y) * _cropSize) + _regionX, _regionSide);
+                ReadOnlySpan<float> row = source.Slice(((view.Y + y) * _cropSize) + view.X, view.Side);
                 Span<float> target = scratch.Slice(y * _size, _size);
                 for (int x = 0; x < _size; x++)
                 {
-                    Tap tap = _taps[x];
+                    Tap tap = view.Taps[x];
                     target[x] = TensorPrimitives.Dot(row.Slice(tap.Start, tap.Weights.Length), tap.Weights);
                 }
             }
@@ -222,7 +240,7 @@ internal sealed class OnnxVisualClassifier : IVisualEncoder, IOnnxBacked
             // Then down the columns.
             for (int y = 0; y < _size; y++)
             {
-                Tap tap = _taps[y];
+                Tap tap = view.Taps[y];
                 Span<float> target = destination.Slice(y * _size, _size);
                 target.Clear();
                 for (int k = 0; k < tap.Weights.Length; k++)
@@ -255,6 +273,9 @@ internal sealed class OnnxVisualClassifier : IVisualEncoder, IOnnxBacked
         }
 
         private readonly record struct Tap(int Start, float[] Weights);
+
+        /// <summary>A square of the crop (its side and top-left corner) and the taps that bring it to the input size.</summary>
+        private sealed record View(int Side, int X, int Y, Tap[] Taps);
 
         /// <summary>Planar RGB in [0, 1] to the classifier's NHWC input for one frame.</summary>
         private void WriteInput(ReadOnlySpan<float> rgb, Span<float> destination)

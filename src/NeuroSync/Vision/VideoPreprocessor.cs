@@ -147,25 +147,27 @@ public sealed class VideoPreprocessor
     /// <summary>The clip's result; in robust mode the usable frames are first moved together at the front of the tensor.</summary>
     private VideoPreprocessingResult Result(FrameAnalysis[] analyses, Span<float> destination, RecognitionMode mode)
     {
-        int written = analyses.Length;
-        if (mode == RecognitionMode.Robust)
+        if (mode != RecognitionMode.Robust)
         {
-            written = 0;
-            for (int i = 0; i < analyses.Length; i++)
-            {
-                if (analyses[i].Status == VideoStatus.Available)
-                {
-                    if (written != i)
-                    {
-                        destination.Slice(i * FrameTensorLength, FrameTensorLength).CopyTo(destination.Slice(written * FrameTensorLength, FrameTensorLength));
-                    }
+            return new VideoPreprocessingResult(Summarise(analyses), analyses.Length, analyses);
+        }
 
-                    written++;
+        int written = 0;
+        var croppedAroundFace = new bool[analyses.Length];
+        for (int i = 0; i < analyses.Length; i++)
+        {
+            if (analyses[i].Status == VideoStatus.Available)
+            {
+                if (written != i)
+                {
+                    destination.Slice(i * FrameTensorLength, FrameTensorLength).CopyTo(destination.Slice(written * FrameTensorLength, FrameTensorLength));
                 }
+
+                croppedAroundFace[written++] = analyses[i].CroppedAroundFace;
             }
         }
 
-        return new VideoPreprocessingResult(Summarise(analyses), written, analyses);
+        return new VideoPreprocessingResult(Summarise(analyses), written, analyses) { CroppedAroundFace = croppedAroundFace.AsMemory(0, written) };
     }
 
     private int RequireTensorLength(int frameCount, ReadOnlySpan<float> destination)
@@ -255,7 +257,9 @@ public sealed class VideoPreprocessor
             status = Lighting(faceMean, faceStdDev, VideoStatus.Available);
             if (status == VideoStatus.Available)
             {
-                WriteCrop(image, FaceCrop(found, image.Width, image.Height), destination[..FrameTensorLength]);
+                var (region, wholeFrame) = FaceCrop(found, image.Width, image.Height);
+                WriteCrop(image, region, destination[..FrameTensorLength]);
+                return new FrameAnalysis(frameIndex, status, face, mean, stdDev) { CroppedAroundFace = !wholeFrame };
             }
         }
 
@@ -270,7 +274,8 @@ public sealed class VideoPreprocessor
     /// <summary>The region a robust crop takes around a face: scaled about its (shifted) centre and square if asked; a region
     /// that overhangs the frame slides back inside it rather than being cut, so the face keeps its proportions, and only a
     /// region larger than the frame is cut to it.</summary>
-    private FaceBox FaceCrop(FaceBox face, int width, int height)
+    /// <returns>The region, and whether it is a close-up's whole frame rather than a region around the face.</returns>
+    private (FaceBox Region, bool WholeFrame) FaceCrop(FaceBox face, int width, int height)
     {
         float w = face.Width * _options.FaceCropScale, h = face.Height * _options.FaceCropScale;
         if (_options.SquareFaceCrop)
@@ -278,7 +283,8 @@ public sealed class VideoPreprocessor
             w = h = MathF.Max(w, h);
         }
 
-        if (_options.CloseUpWholeFrameFraction > 0 && IsSquare(width, height) && MathF.Max(w, h) >= _options.CloseUpWholeFrameFraction * Math.Min(width, height))
+        bool wholeFrame = _options.CloseUpWholeFrameFraction > 0 && IsSquare(width, height) && MathF.Max(w, h) >= _options.CloseUpWholeFrameFraction * Math.Min(width, height);
+        if (wholeFrame)
         {
             // The face fills a square frame (a face crop): the frame already is the face crop, and a box-relative crop would
             // only add the detector's jitter. A camera frame (4:3, 16:9) with a large face is not a face crop: there the whole
@@ -289,7 +295,7 @@ public sealed class VideoPreprocessor
         float cx = face.X + (face.Width / 2f), cy = face.Y + (face.Height / 2f) + (_options.FaceCropShiftY * face.Height);
         var (x0, x1) = Fit(cx, w, width);
         var (y0, y1) = Fit(cy, h, height);
-        return face with { X = x0, Y = y0, Width = x1 - x0, Height = y1 - y0 };
+        return (face with { X = x0, Y = y0, Width = x1 - x0, Height = y1 - y0 }, wholeFrame);
 
         static bool IsSquare(int width, int height) => Math.Max(width, height) <= 1.1f * Math.Min(width, height);
 

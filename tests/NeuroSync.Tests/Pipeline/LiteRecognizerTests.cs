@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using NeuroSync.Audio;
+using NeuroSync.Composition;
+using NeuroSync.Models;
 using NeuroSync.Tests.TestUtilities;
 using NeuroSync.Vision;
 using SixLabors.ImageSharp;
@@ -56,6 +58,28 @@ public sealed class LiteRecognizerTests(LiteRecognizerTests.Recognizer lite, ITe
 
         Assert.Equal(expected, prediction.Mask.Audio);
         Assert.Equal("happy", prediction.Label); // the face decides; a voiceless clip only overrides angry and fear
+    }
+
+    [Fact]
+    public async Task Recognize_FaceInACameraFrame_ScoresTheCropAroundItWithEachClassifiersRegion()
+    {
+        // mini-Xception sees its region of a crop around a face (manifest video.classifiers[0].region): the recognizer scores
+        // what the ensemble gives the robust crop told so, not the crop seen whole.
+        using var photo = Image.Load<Rgb24>(TestFiles.Path("Images", "astronaut_640x480.png"));
+        ModelSet set = ModelSetLoader.Load(LiteModels.Folder);
+        using var detector = new BlazeFaceDetector(set.FaceDetectorPath!, set.CreateBlazeFaceDetectorOptions());
+        using var classifier = new OnnxVisualClassifier(set);
+        VideoPreprocessor preprocessor = RecognizerFactory.VideoPreprocessor(set, detector);
+        var crop = new float[preprocessor.TensorLength(1)];
+        VideoPreprocessingResult result = preprocessor.Preprocess([new VideoFrame(photo)], crop, RecognitionMode.Robust);
+        using FeatureMatrix aroundFace = await classifier.EncodeAsync(crop, 1, result.CroppedAroundFace);
+        using FeatureMatrix seenWhole = await classifier.EncodeAsync(crop, 1);
+
+        EmotionPrediction prediction = await Recognize(photo, audio: null);
+
+        Assert.Equal([true], result.CroppedAroundFace.ToArray());
+        Assert.Equal(aroundFace.GetRow(0).ToArray(), prediction.Scores, (a, b) => Math.Abs(a - b) <= 1e-6f);
+        Assert.NotEqual(seenWhole.GetRow(0).ToArray(), prediction.Scores, (a, b) => Math.Abs(a - b) <= 1e-6f);
     }
 
     [Fact]

@@ -38,6 +38,29 @@ public class RobustFaceCropTests
         Assert.Equal(Run(plain, frame, RecognitionMode.Original), Run(withSettings, frame, RecognitionMode.Original));
     }
 
+    [Fact]
+    public void Preprocess_SaysWhichTensorFramesWereCroppedAroundTheirFace()
+    {
+        // A face in a camera frame, a frame without one, a close-up in a square frame (its whole frame), the face again.
+        using var camera = Gradient(640, 480);
+        using var empty = Gradient(320, 240);
+        using var closeUp = Gradient(500, 480);
+        var preprocessor = Preprocessor(
+            image => image.Width switch { 640 => [new FaceBox(200, 150, 100, 80)], 500 => [new FaceBox(100, 100, 260, 260)], _ => [] },
+            new() { FaceCropScale = 1.3f, SquareFaceCrop = true, CloseUpWholeFrameFraction = 0.6f });
+        VideoFrame[] clip = [new(camera), new(empty), new(closeUp), new(camera)];
+        var tensor = new float[preprocessor.TensorLength(clip.Length)];
+
+        VideoPreprocessingResult robust = preprocessor.Preprocess(clip, tensor, RecognitionMode.Robust);
+        VideoPreprocessingResult original = preprocessor.Preprocess(clip, tensor, RecognitionMode.Original);
+
+        Assert.Equal(3, robust.TensorFrameCount);
+        Assert.Equal([true, false, true], robust.CroppedAroundFace.ToArray()); // one per tensor frame, the faceless frame left out
+        Assert.Equal([true, false, false, true], robust.Frames.Select(f => f.CroppedAroundFace));
+        Assert.True(original.CroppedAroundFace.IsEmpty); // the original crops the detector's box as it is
+        Assert.All(original.Frames, f => Assert.False(f.CroppedAroundFace));
+    }
+
     private static VideoPreprocessor Preprocessor(Func<Image<Rgb24>, IReadOnlyList<FaceBox>> faces, VideoPreprocessingOptions options)
     {
         options.FrameStride = 1;

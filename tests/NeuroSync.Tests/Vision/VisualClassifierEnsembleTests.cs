@@ -53,18 +53,44 @@ public sealed class VisualClassifierEnsembleTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Member_Region_SeesItsPartOfACropAroundAFaceAndAnyOtherCropWhole()
+    {
+        // mini-Xception seeing the centred 95 of 112 pixels of a crop around a face, against the same network given those
+        // 95 pixels as its whole crop (cut out by the test); other crops it sees whole, as a member without a region does.
+        const int Side = 95, Start = (Crop - Side) / 2;
+        float[] face = RandomFrame(seed: 7), other = RandomFrame(seed: 8);
+        using var withRegion = Single(index: 0, flip: false, region: 0.846f);
+        using var whole = Single(index: 0, flip: false);
+        using var native = Single(index: 0, flip: false, cropSize: Side, keepInputSize: true);
+
+        using FeatureMatrix both = await withRegion.EncodeAsync(face.Concat(other).ToArray(), 2, new[] { true, false });
+        float[] expectedFace = await Encode(native, Cut(face, Start, Side)), expectedOther = await Encode(whole, other);
+
+        Assert.Equal(expectedFace, both.GetRow(0).ToArray()); // tolerance: exact (the same 95 -> 64 taps on the same pixels)
+        Assert.Equal(expectedOther, both.GetRow(1).ToArray());
+        Assert.Equal(await Encode(whole, face), await Encode(withRegion, face)); // without flags every crop is seen whole
+        Assert.NotEqual(expectedFace, await Encode(whole, face));
+        await Assert.ThrowsAsync<ArgumentException>(async () => (await withRegion.EncodeAsync(face, 1, new[] { true, true })).Dispose());
+    }
+
     public void Dispose() => _copies.ForEach(c => c.Dispose());
 
-    private OnnxVisualClassifier Single(int index, bool flip = true, int cropSize = Crop)
+    private OnnxVisualClassifier Single(int index, bool flip = true, int cropSize = Crop, bool keepInputSize = false, float? region = null)
     {
         var copy = new ModelFolderCopy(LiteModels.Folder, "neurosync-ensemble");
         _copies.Add(copy);
         JsonNode manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(copy.Path, "neurosync.json")))!;
         JsonNode member = manifest["video"]!["classifiers"]![index]!.DeepClone();
         member["flip"] = flip;
-        if (cropSize != Crop)
+        if (cropSize != Crop && !keepInputSize)
         {
             member.AsObject().Remove("inputSize");
+        }
+
+        if (region is { } scale)
+        {
+            member["region"] = new JsonObject { ["scale"] = scale };
         }
 
         copy.EditManifest("video.classifiers", new JsonArray(member));
@@ -88,6 +114,20 @@ public sealed class VisualClassifierEnsembleTests : IDisposable
         }
 
         return frame;
+    }
+
+    private static float[] Cut(float[] frame, int start, int side)
+    {
+        var cut = new float[3 * side * side];
+        for (int p = 0; p < 3; p++)
+        {
+            for (int y = 0; y < side; y++)
+            {
+                frame.AsSpan((p * Crop * Crop) + ((start + y) * Crop) + start, side).CopyTo(cut.AsSpan((p * side * side) + (y * side), side));
+            }
+        }
+
+        return cut;
     }
 
     private static float[] Mirror(float[] frame)
