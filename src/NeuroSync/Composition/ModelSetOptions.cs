@@ -71,6 +71,7 @@ internal static class ModelSetOptions
         options.CloseUpFaceFraction = detector.CloseUpFaceFraction ?? options.CloseUpFaceFraction;
         options.CloseUpMinFaceFraction = detector.CloseUpMinFaceFraction ?? options.CloseUpMinFaceFraction;
         options.TileZoom = detector.TileZoom ?? options.TileZoom;
+        options.TileMaxSide = detector.TileMaxSide ?? options.TileMaxSide;
         options.TileCandidateConfidence = detector.TileCandidateConfidence ?? options.TileCandidateConfidence;
         options.RefineFaceFraction = detector.RefineFaceFraction ?? options.RefineFaceFraction;
         options.QuickSearchSize = detector.QuickSearchSize ?? options.QuickSearchSize;

@@ -208,6 +208,9 @@ internal sealed class FaceDetectorManifest
     /// <summary>Gets the zoom of BlazeFace's tile search, made when no other search finds a face. Absent: the default of <c>BlazeFaceDetectorOptions.TileZoom</c>.</summary>
     public float? TileZoom { get; init; }
 
+    /// <summary>Gets the largest side of BlazeFace's tiles, in pixels. Absent: the default of <c>BlazeFaceDetectorOptions.TileMaxSide</c>.</summary>
+    public int? TileMaxSide { get; init; }
+
     /// <summary>Gets the lower score at which a face the tiles find is searched again, when none of theirs reaches the detector's score. Absent: the default of <c>BlazeFaceDetectorOptions.TileCandidateConfidence</c>.</summary>
     public float? TileCandidateConfidence { get; init; }
 

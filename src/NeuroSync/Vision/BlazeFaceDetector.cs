@@ -256,6 +256,10 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
     {
         int width = image.Width, height = image.Height;
         int side = (int)MathF.Round(Math.Max(width, height) / _options.TileZoom);
+        if (_options.TileMaxSide > 0)
+        {
+            side = Math.Min(side, _options.TileMaxSide);
+        }
         int[] columns = TileStarts(width, side), rows = TileStarts(height, side);
         var found = new List<FaceBox>();
         float minConfidence = _options.TileCandidateConfidence > 0 ? _options.TileCandidateConfidence : _options.MinConfidence;

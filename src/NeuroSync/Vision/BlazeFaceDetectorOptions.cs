@@ -40,6 +40,13 @@ public sealed class BlazeFaceDetectorOptions
     /// at the corners and two over the seam between them) finds about half of those. Default 0 (no tile search); else 1.1 to 2.</summary>
     public float TileZoom { get; set; }
 
+    /// <summary>Gets or sets the largest tile side in pixels: in a frame larger than this times <see cref="TileZoom"/> the
+    /// tiles keep this side (and more of them cover the frame), so that a face of a given size in pixels is seen as large in
+    /// a 1920x1080 frame as in a 640x480 one. A 120-pixel face is 32 pixels on the network's input in a 960-pixel tile
+    /// (zoom 2 of 1920), 48 in a 640-pixel one. Default 0 (the frame's longer side divided by the zoom, whatever the
+    /// frame); else 128 to 4096.</summary>
+    public int TileMaxSide { get; set; }
+
     /// <summary>Gets or sets a lower score at which a face the tiles find counts as a candidate when none of theirs exceeds
     /// <see cref="MinConfidence"/>: each of the best two candidates is searched again in a square four times its size
     /// around it, and a face there that overlaps it (IoU above 0.3) and exceeds <see cref="MinConfidence"/> is reported. A small
@@ -76,6 +83,7 @@ public sealed class BlazeFaceDetectorOptions
         Require(CloseUpMargin is >= 0f and <= 2f, nameof(CloseUpMargin), $"expected 0 to 2, found {CloseUpMargin}");
         Require(CloseUpMinFaceFraction is >= 0f and <= 1f, nameof(CloseUpMinFaceFraction), $"expected 0 to 1, found {CloseUpMinFaceFraction}");
         Require(TileZoom == 0f || TileZoom is >= 1.1f and <= 2f, nameof(TileZoom), $"expected 0 (no tile search) or 1.1 to 2, found {TileZoom}");
+        Require(TileMaxSide == 0 || TileMaxSide is >= 128 and <= 4096, nameof(TileMaxSide), $"expected 0 (no limit) or 128 to 4096, found {TileMaxSide}");
         Require(RefineFaceFraction is >= 0f and <= 0.5f, nameof(RefineFaceFraction), $"expected 0 (never) to 0.5, found {RefineFaceFraction}");
         Require(TileCandidateConfidence >= 0f && TileCandidateConfidence <= MinConfidence, nameof(TileCandidateConfidence), $"expected 0 (no candidates) to MinConfidence ({MinConfidence}), found {TileCandidateConfidence}");
         Require(QuickSearchSize == 0 || (QuickSearchSize >= 64 && QuickSearchSize % 32 == 0), nameof(QuickSearchSize), $"expected 0 (no quick search) or a multiple of 32 from 64, found {QuickSearchSize}");

@@ -87,8 +87,45 @@ public sealed class BlazeFaceDetectorTests(BlazeFaceDetectorTests.Detector blaze
         Assert.InRange(face.Width - expected.Width, -1, 1);
         Assert.InRange(face.Height - expected.Height, -1, 1);
         Assert.Equal(expected.Score, face.Score, 1e-4f);
-        Assert.InRange(face.X + (face.Width / 2), head.X, head.X + 48);
-        Assert.InRange(face.Y + (face.Height / 2), head.Y, head.Y + 48);
+        Assert.InRange(face.X + (face.Width / 2), head.X, head.X + 96);
+        Assert.InRange(face.Y + (face.Height / 2), head.Y, head.Y + 96);
+    }
+
+    [Fact]
+    public void DetectFaces_FaceInALargeFrame_TilesOfTheLargestSideSeeItLargerAndBoxItAsTheBestOfThemAlone()
+    {
+        // 1920x1080 at zoom 2: 960-pixel tiles, where the 96-px head is 26 px on the network's input. Tiles of at most 640 px
+        // (x 0, 320, ... 1280; y 0, 220, 440) see it at 38 px, as zoom 2 sees a 48-px head in a 640x480 frame, and score it
+        // higher. It is whole in four of them; a face found in several is reported once, with the best box.
+        var head = new Point(1400, 700);
+        using Image<Rgb24> face = Head(96);
+        using var frame = new Image<Rgb24>(1920, 1080, new Rgb24(90, 110, 130));
+        frame.Mutate(c => c.DrawImage(face, head, 1f));
+        using var zoomOnly = new BlazeFaceDetector(LiteModels.File("blazeface.onnx"), new BlazeFaceDetectorOptions { TileZoom = 2f });
+        using var capped = new BlazeFaceDetector(LiteModels.File("blazeface.onnx"), new BlazeFaceDetectorOptions { TileZoom = 2f, TileMaxSide = 640 });
+        Assert.Equal([0, 320, 640, 960, 1280], BlazeFaceDetector.TileStarts(1920, 640));
+        Assert.Equal([0, 220, 440], BlazeFaceDetector.TileStarts(1080, 640));
+        var inTiles = new List<FaceBox>();
+        foreach (var (x, y) in new[] { (960, 220), (1280, 220), (960, 440), (1280, 440) })
+        {
+            using Image<Rgb24> tile = frame.Clone(c => c.Crop(new Rectangle(x, y, 640, 640)));
+            inTiles.AddRange(blazeFace.Instance.DetectFaces(tile).Select(f => f with { X = f.X + x, Y = f.Y + y }));
+        }
+
+        IReadOnlyList<FaceBox> withoutLimit = zoomOnly.DetectFaces(frame);
+        IReadOnlyList<FaceBox> found = capped.DetectFaces(frame);
+
+        output.WriteLine($"zoom 2 alone [{string.Join("; ", withoutLimit)}]; tiles of 640 [{string.Join("; ", found)}]; the tiles alone [{string.Join("; ", inTiles)}]");
+        FaceBox actual = Assert.Single(found);
+        FaceBox expected = inTiles.MaxBy(f => f.Score)!;
+        Assert.True(Assert.Single(withoutLimit).Score < actual.Score - 0.05f, $"zoom 2 alone scores {withoutLimit[0].Score}, tiles of 640 {actual.Score}");
+        // Tolerance 1 px: the box is rounded once in tile and once in frame coordinates.
+        Assert.InRange(actual.X - expected.X, -1, 1);
+        Assert.InRange(actual.Y - expected.Y, -1, 1);
+        Assert.InRange(actual.Width - expected.Width, -1, 1);
+        Assert.Equal(expected.Score, actual.Score, 1e-4f);
+        Assert.InRange(actual.X + (actual.Width / 2), head.X, head.X + 96);
+        Assert.InRange(actual.Y + (actual.Height / 2), head.Y, head.Y + 96);
     }
 
     [Fact]
@@ -194,6 +231,17 @@ public sealed class BlazeFaceDetectorTests(BlazeFaceDetectorTests.Detector blaze
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new BlazeFaceDetectorOptions { TileZoom = zoom }.Validate());
 
         Assert.Contains("TileZoom", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(127)]
+    [InlineData(4097)]
+    [InlineData(-640)]
+    public void Options_TileMaxSideOutOfRange_FailsNamingIt(int side)
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new BlazeFaceDetectorOptions { TileZoom = 2f, TileMaxSide = side }.Validate());
+
+        Assert.Contains("TileMaxSide", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
