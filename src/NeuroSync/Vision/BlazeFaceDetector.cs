@@ -260,6 +260,7 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
         {
             side = Math.Min(side, _options.TileMaxSide);
         }
+
         int[] columns = TileStarts(width, side), rows = TileStarts(height, side);
         var found = new List<FaceBox>();
         float minConfidence = _options.TileCandidateConfidence > 0 ? _options.TileCandidateConfidence : _options.MinConfidence;

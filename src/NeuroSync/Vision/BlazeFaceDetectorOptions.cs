@@ -42,7 +42,7 @@ public sealed class BlazeFaceDetectorOptions
 
     /// <summary>Gets or sets the largest tile side in pixels: in a frame larger than this times <see cref="TileZoom"/> the
     /// tiles keep this side (and more of them cover the frame), so that a face of a given size in pixels is seen as large in
-    /// a 1920x1080 frame as in a 640x480 one. A 120-pixel face is 32 pixels on the network's input in a 960-pixel tile
+    /// a 1920x1080 frame as in a 1280x720 one. A 120-pixel face is 32 pixels on the network's input in a 960-pixel tile
     /// (zoom 2 of 1920), 48 in a 640-pixel one. Default 0 (the frame's longer side divided by the zoom, whatever the
     /// frame); else 128 to 4096.</summary>
     public int TileMaxSide { get; set; }
